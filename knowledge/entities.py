@@ -1,0 +1,70 @@
+"""The entity pipeline: a blank English spaCy pipeline with an EntityRuler whose patterns are
+the knowledge base's names and aliases, so "TL", "team leader" and "Team Lead" all give the
+entity ROLE with the id `team_lead`, and "Germany" gives REGION `western_europe`.
+
+No pretrained model is needed or downloaded: the build writes this pipeline to var/nlp, and Rasa
+(or anything else) loads it from there with `spacy.load(path)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+
+@dataclass(frozen=True)
+class Entity:
+    label: str  # ROLE, REGION, CAREER, SKILL, INDUSTRY, COUNTRY, ...
+    id: str  # the knowledge base's id, e.g. "team_lead"
+    text: str  # as the person wrote it
+    start: int  # character offsets in the message
+    end: int
+
+
+def build_pipeline(phrases: Iterable[tuple[str, str, str]]) -> Language:
+    """A blank English pipeline matching (label, id, phrase) case-insensitively; where matches
+    overlap, the longest wins ("account manager" beats "manager")."""
+    phrases = list(phrases)
+    taken = {phrase.lower() for _, _, phrase in phrases}
+    patterns = [{"label": label, "id": ident, "pattern": phrase} for label, ident, phrase in phrases]
+    # People write plurals ("what do agents make?"); the blank pipeline has no lemmatizer, so
+    # add the plural of each job-like name unless it already names something else.
+    patterns += [
+        {"label": label, "id": ident, "pattern": plural}
+        for label, ident, phrase in phrases
+        if label in PLURAL_LABELS
+        and (plural := pluralize(phrase)) and plural.lower() not in taken
+    ]
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(patterns)
+    return nlp
+
+
+PLURAL_LABELS = {"ROLE", "CAREER", "JOB_TITLE", "SPECIALIZATION"}
+
+
+def pluralize(phrase: str) -> str | None:
+    """"team lead" -> "team leads"; None where a plain "s" would be wrong or odd."""
+    last = phrase.rsplit(" ", 1)[-1]
+    if not last.isalpha() or last.endswith(("s", "x", "y", "ch", "sh")) or len(last) < 2:
+        return None
+    return phrase + "s"
+
+
+def load_pipeline(path: Path) -> Language:
+    if not (path / "config.cfg").exists():
+        raise FileNotFoundError(f"no entity pipeline at {path}: run `make kb` first")
+    return spacy.load(path)
+
+
+def extract(nlp: Language, text: str) -> list[Entity]:
+    """The knowledge-base entities in a message, in order."""
+    return [
+        Entity(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char)
+        for ent in nlp(text).ents
+    ]

@@ -1,0 +1,45 @@
+"""Shared fixtures: a knowledge base built by the production loader into a temporary SQLite file,
+and the source documents (../shared/seeds, which CI has beside the project)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from knowledge import settings
+from knowledge.build import build
+from knowledge.documents import Document, read_documents
+from knowledge.repository import CareerKnowledge
+
+
+@pytest.fixture(scope="session")
+def documents() -> dict[str, Document]:
+    docs = read_documents(settings.seeds_dir())
+    if not docs:
+        if os.environ.get("CI"):
+            pytest.fail(f"the source documents are missing from {settings.seeds_dir()}")
+        pytest.skip(f"source documents not found in {settings.seeds_dir()} (set SEEDS_DIR)")
+    return docs
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> tuple[str, Path]:
+    """(database URL, entity pipeline folder) of a fresh build."""
+    folder = tmp_path_factory.mktemp("kb")
+    url = f"sqlite:///{folder / 'knowledge.db'}"
+    build(url, nlp_dir=folder / "nlp", log=lambda *_: None)
+    return url, folder / "nlp"
+
+
+@pytest.fixture(scope="session")
+def kb(built) -> CareerKnowledge:
+    return CareerKnowledge.load(built[0])
+
+
+@pytest.fixture(scope="session")
+def nlp(built):
+    from knowledge.entities import load_pipeline
+
+    return load_pipeline(built[1])
