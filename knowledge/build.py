@@ -30,9 +30,9 @@ def slug(name: str) -> str:
     return "_".join(name.lower().replace(".", "").split())
 
 
-def rows(data: RawData) -> dict[type, list[dict[str, Any]]]:
+def rows(data: RawData) -> dict[Any, list[dict[str, Any]]]:
     """The validated data as rows per table."""
-    out: dict[type, list[dict[str, Any]]] = {t: [] for t in m.KnowledgeBase.__subclasses__()}
+    out: dict[Any, list[dict[str, Any]]] = {t: [] for t in m.KnowledgeBase.__subclasses__()}
     e = data.entries
 
     def cite(kind: str, ident: str, entry: dict) -> None:
@@ -107,7 +107,7 @@ def rows(data: RawData) -> dict[type, list[dict[str, Any]]]:
     return out
 
 
-def load(conn: Connection, table_rows: dict[type, list[dict[str, Any]]]) -> None:
+def load(conn: Connection, table_rows: dict[Any, list[dict[str, Any]]]) -> None:
     """Replaces the knowledge base's tables (and only those) with the given rows."""
     metadata = m.KnowledgeBase.metadata
     metadata.drop_all(conn)
@@ -121,7 +121,7 @@ def load(conn: Connection, table_rows: dict[type, list[dict[str, Any]]]) -> None
                                           for r in table_rows[model]])
 
 
-def write_database(url: str, table_rows: dict[type, list[dict[str, Any]]]) -> None:
+def write_database(url: str, table_rows: dict[Any, list[dict[str, Any]]]) -> None:
     """Loads the rows in one transaction. A SQLite file is built beside the old one and moved
     into place, so a running bot never reads a half-built knowledge base."""
     parsed = make_url(url)
@@ -172,7 +172,8 @@ def build(database_url: str | None = None, data_dir: Path = settings.DATA_DIR,
         from knowledge.entities import build_pipeline  # spaCy is slow to import: only here
 
         path = nlp_dir or settings.nlp_dir()
-        nlp = build_pipeline([(a["label"], a["owner_id"], a["phrase"]) for a in table_rows[m.Alias]])
+        aliases = table_rows[m.Alias]
+        nlp = build_pipeline([(a["label"], a["owner_id"], a["phrase"]) for a in aliases])
         path.parent.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(path)
         log(f"wrote the entity pipeline ({len(table_rows[m.Alias])} phrases) to {path}")
@@ -183,9 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: DATABASE_URL, else var/knowledge.db")
     parser.add_argument("--check", action="store_true", help="validate only; write nothing")
+    parser.add_argument("--data-dir", type=Path, default=settings.DATA_DIR,
+                        help="the data files (default: knowledge/data)")
+    parser.add_argument("--seeds-dir", type=Path,
+                        help="the source documents (default: SEEDS_DIR, else ../shared/seeds)")
     args = parser.parse_args(argv)
     try:
-        build(args.database_url, check_only=args.check)
+        build(args.database_url, data_dir=args.data_dir, seeds_dir=args.seeds_dir,
+              check_only=args.check)
     except DataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

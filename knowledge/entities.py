@@ -30,7 +30,8 @@ def build_pipeline(phrases: Iterable[tuple[str, str, str]]) -> Language:
     overlap, the longest wins ("account manager" beats "manager")."""
     phrases = list(phrases)
     taken = {phrase.lower() for _, _, phrase in phrases}
-    patterns = [{"label": label, "id": ident, "pattern": phrase} for label, ident, phrase in phrases]
+    patterns = [{"label": label, "id": ident, "pattern": phrase}
+                for label, ident, phrase in phrases]
     # People write plurals ("what do agents make?"); the blank pipeline has no lemmatizer, so
     # add the plural of each job-like name unless it already names something else.
     patterns += [
@@ -41,7 +42,7 @@ def build_pipeline(phrases: Iterable[tuple[str, str, str]]) -> Language:
     ]
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(patterns)
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]  # an EntityRuler, typed as Pipe
     return nlp
 
 

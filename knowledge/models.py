@@ -9,9 +9,18 @@ keyed by (owner_kind, owner_id).
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import registry
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
-KnowledgeBase = declarative_base()
+_registry = registry()
+
+
+class KnowledgeBase(metaclass=DeclarativeMeta):
+    """Base of the knowledge base's tables; its own metadata, apart from user data."""
+
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
 
 
 class Document(KnowledgeBase):

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection
 from knowledge import models as m
 from knowledge import settings
 from knowledge.records import (
-    CareerMatch,
     Career,
+    CareerMatch,
     Citation,
     Country,
     Fact,

@@ -34,7 +34,8 @@ ENTITY_LABELS = {
     "job_variants": "JOB_TITLE", "organizations": "ORGANIZATION",
 }
 
-UNITS = {"USD", "EUR", "AUD", "JPY", "percent", "count", "years", "months", "weeks", "days", "calls"}
+UNITS = {"USD", "EUR", "AUD", "JPY", "percent", "count", "years", "months", "weeks", "days",
+         "calls"}
 CURRENCIES = {"USD", "EUR", "AUD", "JPY"}
 PERIODS = {"year", "month", "hour"}
 QUALIFIERS = {"approx", "plus", "over", "under"}
@@ -160,7 +161,7 @@ class Validator:
                 wanted = " or ".join(t.__name__ for t in types)
                 self.fail(file, where, f"field {name!r} should be {wanted}, got {value!r}")
                 ok = False
-            elif types == STR and not value.strip():
+            elif isinstance(value, str) and not value.strip():
                 self.fail(file, where, f"field {name!r} is empty")
                 ok = False
         return ok

@@ -73,7 +73,7 @@ def read_data(folder: Path) -> RawData:
 def validate(data: RawData, documents: dict[str, Document]) -> Validator:
     """Checks everything; raises DataError listing all problems. The returned validator says
     whether the checks against the documents' text had to be skipped."""
-    known = frozenset(s.get("doc") for s in data.entries["sources"] if isinstance(s, dict))
+    known = frozenset(str(s.get("doc")) for s in data.entries["sources"] if isinstance(s, dict))
     v = Validator(documents=documents, known_docs=known)
     if not documents:
         v.skipped_document_checks = True
@@ -82,12 +82,14 @@ def validate(data: RawData, documents: dict[str, Document]) -> Validator:
     for kind, entries in data.entries.items():
         file, spec = data.files[kind], spec_for(kind)
         for where, entry in iter_entries(kind, entries):
-            if not v.check_fields(file, where, entry, spec):
+            fields_ok = v.check_fields(file, where, entry, spec)
+            ident = entry.get(spec.id_field) if isinstance(entry, dict) else None
+            if isinstance(ident, str):  # known even when other fields are wrong: no knock-on
+                if ident in ids[kind]:
+                    v.fail(file, where, f"duplicate id {ident!r}")
+                ids[kind].add(ident)
+            if not fields_ok:
                 continue
-            ident = entry[spec.id_field]
-            if ident in ids[kind]:
-                v.fail(file, where, f"duplicate id {ident!r}")
-            ids[kind].add(ident)
             if kind == "sources":
                 if documents and ident not in documents:
                     v.fail(file, where, "no such document in the seeds folder")
@@ -159,7 +161,8 @@ def _check_links(v: Validator, data: RawData, ids: dict[str, set[str]]) -> None:
                 target, _, ident = str(ref).partition("/")
                 if ident not in ids.get(target, set()):
                     v.fail(data.files[kind], where, f"see: no entry {ref!r}")
-    levels = sorted(e.get("level") for e in data.entries["roles"] if isinstance(e, dict))
+    levels = sorted(e["level"] for e in data.entries["roles"]
+                    if isinstance(e, dict) and isinstance(e.get("level"), int))
     if levels != list(range(1, 8)):
         v.fail(data.files["roles"], "roles", f"levels must be 1 to 7 once each, got {levels}")
 

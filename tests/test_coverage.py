@@ -20,7 +20,7 @@ def test_seven_levels_each_with_median_average_years_and_next(kb):
     assert [r.level for r in ladder] == list(range(1, 8))
     assert ladder[0].name == "Customer Service Representative"
     assert ladder[-1].name == "Director of Customer Service"
-    for lower, upper in zip(ladder, ladder[1:]):
+    for lower, upper in zip(ladder, ladder[1:], strict=False):
         assert lower.next_id == upper.id
         assert upper.median_usd > lower.median_usd
         assert lower.average_usd >= lower.median_usd
