@@ -22,12 +22,8 @@ from sqlalchemy.engine import Connection, make_url
 from knowledge import models as m
 from knowledge import settings
 from knowledge.documents import read_documents
-from knowledge.schema import FACT_KINDS, DataError
+from knowledge.schema import FACT_KINDS, DataError, country_id
 from knowledge.validate import RawData, entity_names, read_data, validate
-
-
-def slug(name: str) -> str:
-    return "_".join(name.lower().replace(".", "").split())
 
 
 def rows(data: RawData) -> dict[Any, list[dict[str, Any]]]:
@@ -69,13 +65,13 @@ def rows(data: RawData) -> dict[Any, list[dict[str, Any]]]:
         out[m.Region].append(dict(id=r["id"], position=i, name=r["name"], note=r.get("note")))
         out[m.RegionPay] += [dict(region_id=r["id"], **band) for band in r["pay"]]
         out[m.Country] += [
-            dict(id=slug(c["name"]), name=c["name"], region_id=r["id"],
+            dict(id=country_id(c["name"]), name=c["name"], region_id=r["id"],
                  named_by_source=c["named"]) for c in r["countries"]]
         cite("regions", r["id"], r)
     for c in e.get("other_countries", []):
-        out[m.Country].append(dict(id=slug(c["name"]), name=c["name"], region_id=None,
+        out[m.Country].append(dict(id=country_id(c["name"]), name=c["name"], region_id=None,
                                    named_by_source=True))
-        cite("countries", slug(c["name"]), c)
+        cite("countries", country_id(c["name"]), c)
     links: set[tuple[str, str]] = set()
     for i, s in enumerate(e.get("skills", [])):
         out[m.Skill].append(dict(id=s["id"], position=i, name=s["name"],
@@ -99,11 +95,12 @@ def rows(data: RawData) -> dict[Any, list[dict[str, Any]]]:
             figures(kind, f["id"], f.get("figures") or [])
             cite(kind, f["id"], f)
     seen: set[str] = set()
-    for kind, ident, label, phrase in entity_names(data):
-        key = " ".join(phrase.lower().split())
+    for name in entity_names(data):
+        key = " ".join(name.phrase.lower().split())
         if key not in seen:  # a name that is also its own alias is stored once
             seen.add(key)
-            out[m.Alias].append(dict(phrase=key, owner_kind=kind, owner_id=ident, label=label))
+            out[m.Alias].append(dict(phrase=key, owner_kind=name.kind, owner_id=name.id,
+                                     label=name.label, country_id=name.country))
     return out
 
 
@@ -169,11 +166,13 @@ def build(database_url: str | None = None, data_dir: Path = settings.DATA_DIR,
     log(f"loaded {sum(len(r) for r in table_rows.values())} rows into "
         f"{make_url(url).render_as_string(hide_password=True)}")
     if write_nlp:
-        from knowledge.entities import build_pipeline  # spaCy is slow to import: only here
+        # spaCy is slow to import: only here
+        from knowledge.entities import Phrase, build_pipeline
 
         path = nlp_dir or settings.nlp_dir()
         aliases = table_rows[m.Alias]
-        nlp = build_pipeline([(a["label"], a["owner_id"], a["phrase"]) for a in aliases])
+        nlp = build_pipeline([Phrase(a["label"], a["owner_id"], a["phrase"], a["country_id"])
+                              for a in aliases])
         path.parent.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(path)
         log(f"wrote the entity pipeline ({len(table_rows[m.Alias])} phrases) to {path}")

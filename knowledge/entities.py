@@ -15,6 +15,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from knowledge.records import Phrase
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -23,22 +25,27 @@ class Entity:
     text: str  # as the person wrote it
     start: int  # character offsets in the message
     end: int
+    country: str | None = None  # "france" when "France" was written (id: its region)
 
 
-def build_pipeline(phrases: Iterable[tuple[str, str, str]]) -> Language:
-    """A blank English pipeline matching (label, id, phrase) case-insensitively; where matches
-    overlap, the longest wins ("account manager" beats "manager")."""
-    phrases = list(phrases)
-    taken = {phrase.lower() for _, _, phrase in phrases}
-    patterns = [{"label": label, "id": ident, "pattern": phrase}
-                for label, ident, phrase in phrases]
+# The ruler keeps one id string per pattern; a country carries its region's id and its own.
+_COUNTRY_SEPARATOR = "|"
+
+
+def build_pipeline(phrases: Iterable[Phrase]) -> Language:
+    """A blank English pipeline matching the phrases case-insensitively; where matches overlap,
+    the longest wins ("account manager" beats "manager")."""
+    phrases = [Phrase(*p) for p in phrases]
+    taken = {p.phrase.lower() for p in phrases}
     # People write plurals ("what do agents make?"); the blank pipeline has no lemmatizer, so
     # add the plural of each job-like name unless it already names something else.
-    patterns += [
-        {"label": label, "id": ident, "pattern": plural}
-        for label, ident, phrase in phrases
-        if label in PLURAL_LABELS
-        and (plural := pluralize(phrase)) and plural.lower() not in taken
+    variants = [p._replace(phrase=plural) for p in phrases
+                if p.label in PLURAL_LABELS
+                and (plural := pluralize(p.phrase)) and plural.lower() not in taken]
+    patterns = [
+        {"label": p.label, "pattern": p.phrase,
+         "id": p.id if p.country in (None, p.id) else f"{p.id}{_COUNTRY_SEPARATOR}{p.country}"}
+        for p in phrases + variants
     ]
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
@@ -65,7 +72,11 @@ def load_pipeline(path: Path) -> Language:
 
 def extract(nlp: Language, text: str) -> list[Entity]:
     """The knowledge-base entities in a message, in order."""
-    return [
-        Entity(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char)
-        for ent in nlp(text).ents
-    ]
+    found = []
+    for ent in nlp(text).ents:
+        ident, _, country = ent.ent_id_.partition(_COUNTRY_SEPARATOR)
+        if ent.label_ == "COUNTRY":
+            country = ident
+        found.append(Entity(ent.label_, ident, ent.text, ent.start_char, ent.end_char,
+                            country or None))
+    return found

@@ -46,6 +46,7 @@ class Alias(KnowledgeBase):
     owner_kind = Column(String(32), nullable=False)
     owner_id = Column(String(64), nullable=False)
     label = Column(String(32), nullable=False)
+    country_id = Column(String(64))  # set when the phrase is a country (see validate.Name)
 
 
 class Figure(KnowledgeBase):

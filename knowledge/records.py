@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,15 @@ class Fact:
     rank: int | None
     see: tuple[str, ...]  # "kind/id" of related entries
     sources: tuple[Citation, ...]
+
+
+class Phrase(NamedTuple):
+    """A name or alias as the entity pipeline matches it."""
+
+    label: str  # ROLE, REGION, COUNTRY, CAREER, ...
+    id: str  # the entry it names
+    phrase: str  # lower-case
+    country: str | None = None  # the country, when the phrase names one
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ from knowledge.records import (
     Fact,
     Figure,
     PayFigure,
+    Phrase,
     Region,
     RegionPay,
     Role,
     Skill,
 )
+from knowledge.schema import country_id
 
 
 class UnknownEntry(KeyError):
@@ -151,7 +153,7 @@ class CareerKnowledge:
     def region_for_country(self, name: str) -> tuple[Region | None, Country | None]:
         """The region whose figures cover a country, and the country; (None, None) when the
         knowledge base does not know the country at all."""
-        country = self._countries.get("_".join(name.lower().replace(".", "").split()))
+        country = self._countries.get(country_id(name))
         if country is None:
             return None, None
         return (self._regions[country.region_id] if country.region_id else None), country
@@ -212,9 +214,10 @@ class CareerKnowledge:
         """The id a name or alias stands for ("ROLE", "TL" -> "team_lead"), or None."""
         return self._aliases.get((label, " ".join(phrase.lower().split())))
 
-    def entity_phrases(self) -> tuple[tuple[str, str, str], ...]:
-        """(label, id, phrase) for every name and alias: the entity pipeline's patterns."""
-        return tuple((a["label"], a["owner_id"], a["phrase"]) for a in self._alias_rows)
+    def entity_phrases(self) -> tuple[Phrase, ...]:
+        """Every name and alias: the entity pipeline's patterns."""
+        return tuple(Phrase(a["label"], a["owner_id"], a["phrase"], a["country_id"])
+                     for a in self._alias_rows)
 
     def documents(self) -> dict[str, str]:
         """File name -> title of the source documents."""

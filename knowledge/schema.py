@@ -123,6 +123,11 @@ COUNTRY_SPEC = Spec({"name": (STR, True), "named": ((bool,), True), "aliases": (
 CITATION_SPEC = Spec({"doc": (STR, True), "section": (STR, True)})
 
 
+def country_id(name: str) -> str:
+    """"United Kingdom" -> "united_kingdom": how countries are keyed everywhere."""
+    return "_".join(name.lower().replace(".", "").split())
+
+
 def spec_for(kind: str) -> Spec:
     return SPECS["fact"] if kind in FACT_KINDS else SPECS[kind]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -22,6 +22,7 @@ from knowledge.schema import (
     DataError,
     Problem,
     Validator,
+    country_id,
     iter_entries,
     spec_for,
 )
@@ -167,9 +168,21 @@ def _check_links(v: Validator, data: RawData, ids: dict[str, set[str]]) -> None:
         v.fail(data.files["roles"], "roles", f"levels must be 1 to 7 once each, got {levels}")
 
 
-def entity_names(data: RawData) -> list[tuple[str, str, str, str]]:
-    """(kind, id, label, phrase) for every name and alias the entity pipeline matches."""
-    out: list[tuple[str, str, str, str]] = []
+class Name(NamedTuple):
+    """A phrase the entity pipeline matches, and what it names. `country` is set when the phrase
+    is a country that a region's figures cover: it then names both ("France" -> REGION
+    western_europe, country france), so the bot can say the country itself is not named."""
+
+    kind: str
+    id: str
+    label: str
+    phrase: str
+    country: str | None = None
+
+
+def entity_names(data: RawData) -> list[Name]:
+    """Every name and alias the entity pipeline matches."""
+    out: list[Name] = []
     for kind, entries in data.entries.items():
         label = ENTITY_LABELS.get(kind)
         if label is None:
@@ -178,19 +191,21 @@ def entity_names(data: RawData) -> list[tuple[str, str, str, str]]:
             # entities are matched by name and aliases; topic facts by aliases only (a title
             # such as "Fewer jobs ahead" is not something people type to name a thing)
             phrases = [e.get("name"), *(e.get("aliases") or [])]
-            out += [(kind, e["id"], label, p) for p in phrases if p]
-            for c in e.get("countries") or []:  # a country names its region
-                out += [("regions", e["id"], label, p) for p in [c["name"], *c.get("aliases", [])]]
+            out += [Name(kind, e["id"], label, p) for p in phrases if p]
+            for c in e.get("countries") or []:
+                out += [Name(kind, e["id"], label, p, country_id(c["name"]))
+                        for p in [c["name"], *c.get("aliases", [])]]
     for c in data.entries.get("other_countries", []):
-        ident = c["name"].lower().replace(" ", "_")
-        out += [("countries", ident, "COUNTRY", p) for p in [c["name"], *c.get("aliases", [])]]
+        ident = country_id(c["name"])
+        out += [Name("countries", ident, ENTITY_LABELS["countries"], p, ident)
+                for p in [c["name"], *c.get("aliases", [])]]
     return out
 
 
 def _check_aliases(v: Validator, data: RawData) -> None:
     """A phrase must name one thing only, or the entity pipeline could not tell which."""
     owner: dict[str, tuple[str, str]] = {}
-    for kind, ident, _label, phrase in entity_names(data):
+    for kind, ident, _label, phrase, _country in entity_names(data):
         key = " ".join(phrase.lower().split())
         other = owner.setdefault(key, (kind, ident))
         if other != (kind, ident):

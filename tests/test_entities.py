@@ -69,9 +69,26 @@ def test_entities_keep_what_the_person_wrote_and_where(nlp):
 
 
 def test_every_name_in_the_knowledge_base_is_recognised(nlp, kb):
-    for label, ident, phrase in kb.entity_phrases():
+    for label, ident, phrase, country in kb.entity_phrases():
         found = extract(nlp, phrase)
-        assert [(e.label, e.id) for e in found] == [(label, ident)], phrase
+        assert [(e.label, e.id, e.country) for e in found] == [(label, ident, country)], phrase
+
+
+@pytest.mark.parametrize("text, region, country", [
+    ("how much in Germany?", "western_europe", "germany"),
+    ("and in Holland", "western_europe", "netherlands"),
+    ("what about the UK", "western_europe", "united_kingdom"),
+    ("Western Europe salaries", "western_europe", None),
+    ("pay in poland", "eastern_europe", "poland"),
+])
+def test_a_country_names_its_region_and_itself(nlp, text, region, country):
+    (ent,) = extract(nlp, text)
+    assert (ent.label, ent.id, ent.country) == ("REGION", region, country)
+
+
+def test_a_country_without_figures_is_only_a_country(nlp):
+    (ent,) = extract(nlp, "what do agents get paid in india")[1:]
+    assert (ent.label, ent.id, ent.country) == ("COUNTRY", "india", "india")
 
 
 def test_the_longest_match_wins():
