@@ -9,11 +9,18 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
+RASA := $(VENV)/bin/rasa
 # TensorFlow (pulled in by Rasa) is chatty at import; keep its start-up noise out of our output.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa would report usage to its servers (and wait on them without a network): never.
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_PORT ?= 5005
+export ACTIONS_PORT ?= 5055
 
-.PHONY: help install lock kb kb-check kb-show train run test lint clean
+.PHONY: help install lock kb kb-check kb-show train run test lint validate test-stories \
+	nlu-eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
@@ -47,25 +54,31 @@ kb-check: install ## validate knowledge/data against the source documents; write
 kb-show: install ## print what the knowledge base holds, kind by kind, with counts
 	@$(PY) -m knowledge.cli $(if $(ALL),--all,)
 
-train: install ## train the Rasa model (arrives with the conversation issue)
-	@if [ ! -f config.yml ]; then \
-	  echo "error: nothing to train yet: config.yml and data/ arrive with the conversation issue (#3)" >&2; \
-	  exit 1; fi
-	$(VENV)/bin/rasa train
+train: kb ## train the Rasa model (skipped when the training data has not changed)
+	$(RASA) train --fixed-model-name career-coach --out models
 
-run: kb ## build what is missing and show what the bot knows (the bot itself comes with issue #3)
-	@$(PY) -m knowledge.cli
-	@echo
-	@echo "The knowledge base is built (var/knowledge.db, entity pipeline in var/nlp)."
-	@echo "Try: $(PY) -m knowledge.cli --all    or    make kb-show ALL=1"
+run: train ## build what is missing, start the action server and the Rasa server (Ctrl-C stops)
+	@VENV=$(VENV) scripts/run.sh
+
+validate: install ## rasa data validate: domain, NLU data, rules and stories agree
+	$(RASA) data validate --fail-on-warnings
+
+test-stories: train ## Rasa test stories (tests/test_*.yml) through the trained model
+	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
+	  --out var/test-stories
+
+nlu-eval: train ## held-out NLU scores: intent and entity precision, recall, F1
+	$(PY) -m benchmarks.nlu_scores
 
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check knowledge tests
+	$(VENV)/bin/ruff check knowledge actions rasa_ext tests benchmarks
 	$(VENV)/bin/mypy
 
-test: install ## run every test layer (lint, unit and PostgreSQL tests)
+test: train ## run every test layer: lint, pytest (unit, PostgreSQL, end to end), validate, stories
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory test-stories
 
 clean: ## remove built artefacts (var/, models/); keeps .venv
 	rm -rf var models .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,91 @@
+"""Moving out: the skills that carry over, what a target career needs, which careers fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import Answer
+from actions.context import current, mentioned
+from actions.replies import bullets, figures, say, sources
+from knowledge.repository import CareerKnowledge
+
+
+def career_buttons(kb: CareerKnowledge, intent: str, limit: int = 6) -> list[tuple[str, str]]:
+    return [(c.name, f'/{intent}{{"career": "{c.id}"}}') for c in kb.careers()[:limit]]
+
+
+class TransferableSkillsAnswer(Answer):
+    topic = "transferable_skills"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        career_id = current(tracker, "career") if mentioned(tracker, "career") else None
+        skills = kb.transferable_skills(career_id)
+        say(dispatcher, "utter_transferable_skills",
+            [("Which careers fit me?", "/careers_fit_me"), ("Careers to move into",
+                                                            "/career_options")],
+            skills=bullets(f"{s.name}: {s.description}" for s in skills[:8]),
+            more=f"(and {len(skills) - 8} more)" if len(skills) > 8 else "",
+            sources=sources(c for s in skills[:8] for c in s.sources))
+        return {"career": career_id} if career_id else {}
+
+
+class SkillsForCareerAnswer(Answer):
+    topic = "skills_for_career"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        career_id = current(tracker, "career")
+        if not career_id:
+            say(dispatcher, "utter_ask_which_career", career_buttons(kb, "skills_for_career"))
+            return {}
+        career = kb.career(career_id)
+        bridging = [kb.skill(s).name for s in career.skill_ids]
+        say(dispatcher, "utter_skills_for_career", career=career.name, why=career.why_fit,
+            bridging=", ".join(bridging) if bridging else "the documents name none for it",
+            to_add=", ".join(career.to_add) if career.to_add
+            else "the documents don't say",
+            figures=f"They add: {figures(career.figures)}" if career.figures else "",
+            sources=sources(career.sources))
+        return {"career": career.id}
+
+
+class CareerOptionsAnswer(Answer):
+    topic = "career_options"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        careers = kb.careers()
+        say(dispatcher, "utter_career_options", career_buttons(kb, "skills_for_career", 3)
+            + [("Which fits me?", "/careers_fit_me")],
+            careers=bullets(c.name for c in careers),
+            sources=sources(c for career in careers for c in career.sources))
+        return {}
+
+
+class CareersFitMeAnswer(Answer):
+    topic = "careers_fit_me"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        skills = mentioned(tracker, "skill")
+        if not skills:
+            say(dispatcher, "utter_ask_strengths")
+            return {}
+        matches = kb.paths_for(skills)[:3]
+        if not matches:
+            say(dispatcher, "utter_no_career_match", [("Careers to move into",
+                                                       "/career_options")],
+                skills=", ".join(kb.skill(s).name for s in skills))
+            return {}
+        lines = [f"{m.career.name}: it values your "
+                 f"{', '.join(s.name.lower() for s in m.shared_skills)}" for m in matches]
+        say(dispatcher, "utter_careers_fit_me",
+            [(f"Skills for {m.career.name}", f'/skills_for_career{{"career": "{m.career.id}"}}')
+             for m in matches],
+            careers=bullets(lines),
+            sources=sources(c for m in matches for c in m.career.sources))
+        return {"career": matches[0].career.id}

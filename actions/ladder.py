@@ -1,0 +1,66 @@
+"""The career ladder inside customer service: the levels, the years to each, what each does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import Answer
+from actions.context import current
+from actions.replies import amount, numbered, say, sources
+from actions.salary import years
+from knowledge.repository import CareerKnowledge
+
+
+def role_buttons(kb: CareerKnowledge, intent: str) -> list[tuple[str, str]]:
+    return [(r.name, f'/{intent}{{"role": "{r.id}"}}') for r in kb.ladder()]
+
+
+class LadderAnswer(Answer):
+    topic = "ask_ladder"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        ladder = kb.ladder()
+        lines = [f"{r.name}: {years(r)}, US median {amount(r.median_usd, 'USD')}" for r in ladder]
+        say(dispatcher, "utter_ladder", [("What does a team lead do?",
+                                          '/ask_role_duties{"role": "team_lead"}'),
+                                         ("Careers outside customer service", "/career_options")],
+            ladder=numbered(lines), sources=sources(ladder[0].sources))
+        return {}
+
+
+class YearsAnswer(Answer):
+    topic = "ask_years"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        role_id = current(tracker, "role")
+        if not role_id:
+            return LadderAnswer().answer(dispatcher, tracker, kb)
+        role = kb.role(role_id)
+        nxt = kb.next_role(role.id)
+        say(dispatcher, "utter_years", role=role.name, years=years(role), level=role.level,
+            next=f"The next step up is {nxt.name} ({years(nxt)})." if nxt
+            else "It is the top of the ladder.",
+            sources=sources(role.sources[1:] or role.sources))
+        return {"role": role.id}
+
+
+class RoleDutiesAnswer(Answer):
+    topic = "ask_role_duties"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        role_id = current(tracker, "role")
+        if not role_id:
+            say(dispatcher, "utter_ask_which_role", role_buttons(kb, "ask_role_duties"))
+            return {}
+        role = kb.role(role_id)
+        say(dispatcher, "utter_role_duties", [(f"What does a {role.name} earn?",
+                                               f'/ask_salary{{"role": "{role.id}"}}')],
+            role=role.name, duties=role.duties, focus=role.focus,
+            sources=sources(role.sources[1:] or role.sources))
+        return {"role": role.id}

@@ -1,0 +1,139 @@
+"""Pay: by level, in general (where the documents disagree, all figures), by region, compared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import Answer
+from actions.context import current, mentioned, place
+from actions.replies import amount, bullets, figure, say, sources
+from knowledge.records import Role
+from knowledge.repository import CareerKnowledge
+
+
+def years(role: Role) -> str:
+    if role.years_high is None:
+        return f"{role.years_low}+ years"
+    return f"{role.years_low}-{role.years_high} years"
+
+
+def role_pay(dispatcher: CollectingDispatcher, role: Role) -> None:
+    say(dispatcher, "utter_salary_role", [(f"How do I become {role.name}?",
+                                           f'/ask_years{{"role": "{role.id}"}}')],
+        role=role.name, median=amount(role.median_usd, "USD"),
+        average=amount(role.average_usd, "USD"), level=role.level, years=years(role),
+        sources=sources(role.sources[:1]))
+
+
+class SalaryAnswer(Answer):
+    topic = "ask_salary"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        role_id, career_id = current(tracker, "role"), mentioned(tracker, "career")
+        region_id, country_id = place(tracker)
+        if career_id and not mentioned(tracker, "role"):
+            career = kb.career(career_id[0])
+            say(dispatcher, "utter_salary_career_unknown",
+                [(f"Skills for {career.name}", f'/skills_for_career{{"career": "{career.id}"}}'),
+                 ("Customer service pay", "/ask_salary")], career=career.name)
+            return {"career": career.id}
+        if role_id:
+            role_pay(dispatcher, kb.role(role_id))
+            if (region_id and region_id != "us") or (country_id and not region_id):
+                region_pay(dispatcher, kb, region_id, country_id, role_named=True)
+            return {"role": role_id}
+        general_pay(dispatcher, kb)
+        return {}
+
+
+def general_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge) -> None:
+    """Every general pay figure, grouped by the question it answers; where two documents answer
+    the same question, the reply says they disagree and gives both."""
+    lines = []
+    for key in dict.fromkeys(p.compare for p in kb.pay_figures()):
+        group = kb.pay_figures(key)
+        for p in group:
+            attribution = ", ".join(x for x in (p.publisher, p.as_of) if x)
+            lines.append(f"{p.title}: {figure(p.figure)}"
+                         + (f" ({attribution})" if attribution else "")
+                         + f" — {sources(p.sources)}")
+    say(dispatcher, "utter_salary_general",
+        [("Pay by level", "/ask_ladder"), ("Pay by country", "/ask_salary_region")],
+        figures=bullets(lines))
+
+
+def region_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, region_id: str | None,
+               country_id: str | None, role_named: bool = False) -> dict[str, Any]:
+    """Pay in a region; says when the country asked about is not itself named, when the
+    documents have no figures for it, and that regional figures are not given by level."""
+    regions = kb.regions()
+    covered = ", ".join(r.name for r in regions)
+    if region_id is None and country_id is None:
+        say(dispatcher, "utter_ask_region",
+            [(r.name, f'/ask_salary_region{{"region": "{r.id}"}}') for r in regions])
+        return {}
+    if region_id is None:
+        country = kb.country(country_id)  # type: ignore[arg-type]
+        say(dispatcher, "utter_country_no_figures",
+            [(r.name, f'/ask_salary_region{{"region": "{r.id}"}}') for r in regions[:4]],
+            country=country.name, regions=covered)
+        return {"country": country.id, "region": None}
+    region = kb.region(region_id)
+    if country_id:
+        country = kb.country(country_id)
+        if not country.named_by_source:
+            say(dispatcher, "utter_country_not_named", country=country.name, region=region.name,
+                named=", ".join(region.named_countries) or region.name)
+    if role_named:
+        say(dispatcher, "utter_region_not_by_level", region=region.name)
+    if region.pay:
+        lines = []
+        for band in region.pay:
+            usd = ""
+            if band.usd_low is not None and band.usd_high is not None:
+                usd = f" (about {amount(band.usd_low, 'USD')}-{amount(band.usd_high, 'USD')})"
+            lines.append(f"{band.band}: {amount(band.low, band.currency)}-"
+                         f"{amount(band.high, band.currency)} a year{usd}")
+        say(dispatcher, "utter_salary_region", region=region.name, figures=bullets(lines),
+            note=f"Note: {region.note}." if region.note else "", sources=sources(region.sources))
+    else:
+        say(dispatcher, "utter_salary_region_no_figures", region=region.name,
+            note=region.note or "", sources=sources(region.sources))
+    return {"region": region.id, "country": country_id}
+
+
+class SalaryRegionAnswer(Answer):
+    topic = "ask_salary_region"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        region_id, country_id = place(tracker)
+        return region_pay(dispatcher, kb, region_id, country_id,
+                          role_named=bool(mentioned(tracker, "role")))
+
+
+class CompareRolesAnswer(Answer):
+    topic = "compare_roles"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        roles = mentioned(tracker, "role")
+        if len(roles) == 1 and tracker.get_slot("role") not in (None, roles[0]):
+            roles = [tracker.get_slot("role"), roles[0]]
+        if len(roles) < 2:
+            say(dispatcher, "utter_ask_roles_to_compare",
+                [("Team lead vs manager",
+                  '/compare_roles{"role": ["team_lead", "manager"]}'),
+                 ("Whole ladder", "/ask_ladder")])
+            return {}
+        a, b = sorted((kb.role(r) for r in roles[:2]), key=lambda r: r.level)
+        say(dispatcher, "utter_compare_roles",
+            role_a=a.name, median_a=amount(a.median_usd, "USD"), years_a=years(a),
+            role_b=b.name, median_b=amount(b.median_usd, "USD"), years_b=years(b),
+            difference=amount(b.median_usd - a.median_usd, "USD"),
+            sources=sources(a.sources[:1]))
+        return {"role": b.id}

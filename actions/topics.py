@@ -1,0 +1,114 @@
+"""Questions answered by a list of topic facts (why people leave, steps out, education, remote
+work, ...). The table says which kinds of fact answer which intent; one class serves them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import Answer
+from actions.context import mentioned
+from actions.replies import bullets, figures, say, sources
+from knowledge.records import Citation, Fact, Figure
+from knowledge.repository import CareerKnowledge, UnknownEntry
+
+# Facts shown in full ("title: text"); the rest of a long list is named by title only.
+IN_FULL = 4
+
+
+@dataclass(frozen=True)
+class Topic:
+    kinds: tuple[str, ...]  # fact kinds answering it, in the order shown
+    entity: str | None = None  # an entity naming one fact of these kinds ("what is AHT")
+    per_line_sources: bool = False  # where documents disagree, each line names its source
+    numbered: bool = False  # steps keep their order and show it
+
+
+TOPICS: dict[str, Topic] = {
+    "why_leave": Topic(("why_leave",)),
+    "why_stay": Topic(("pros", "leaving_disadvantages")),
+    "steps_to_leave": Topic(("steps_out",), numbered=True),
+    "ask_education": Topic(("education", "training_options", "certifications")),
+    "ask_outlook": Topic(("outlook",), per_line_sources=True),
+    "ask_ai": Topic(("ai_automation",)),
+    "ask_remote": Topic(("remote_work",)),
+    "ask_visa": Topic(("visas",)),
+    "ask_specializations": Topic(("specializations",), entity="specialization"),
+    "ask_industries": Topic(("industries",), entity="industry"),
+    "ask_employers": Topic(("employers",), entity="employer"),
+    "ask_tools": Topic(("tools",), entity="tool"),
+    "ask_job_search": Topic(("application_tips",)),
+    "how_to_start": Topic(("steps_in", "job_readiness"), numbered=True),
+    "ask_metrics": Topic(("metrics",), entity="metric"),
+}
+
+
+def evidence(kb: CareerKnowledge, fact: Fact) -> tuple[list[Figure], list[Citation]]:
+    """The figures to show with a fact, and where they come from: its own, or else those of the
+    pay and outlook entries it points to ("low pay" -> the median hourly wage)."""
+    if fact.figures:
+        return list(fact.figures), list(fact.sources)
+    figs, cited = [], list(fact.sources)
+    for ref in fact.see:
+        kind, _, ident = ref.partition("/")
+        if kind == "pay":
+            pay = kb.pay(ident)
+            figs.append(pay.figure)
+            cited += pay.sources
+        elif kind == "outlook":
+            outlook = kb.fact(kind, ident)
+            figs += outlook.figures
+            cited += outlook.sources
+    return figs, cited
+
+
+def fact_line(kb: CareerKnowledge, fact: Fact, in_full: bool, with_source: bool) -> str:
+    figs, cited = evidence(kb, fact)
+    line = fact.title + (f" ({figures(figs)})" if figs else "")
+    if in_full:
+        line += f": {fact.text}"
+    return line + (f" — {sources(cited)}" if with_source else "")
+
+
+class TopicAnswer:
+    """Mixed into `Answer` by the classes made below; `topic` picks the row of TOPICS."""
+
+    topic: str
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        spec = TOPICS[self.topic]
+        facts = [f for kind in spec.kinds for f in kb.facts(kind)]
+        named = self.named_fact(tracker, kb, spec)
+        if named is not None:
+            facts = [named]
+        lines = [fact_line(kb, f, i < IN_FULL or named is not None, spec.per_line_sources)
+                 for i, f in enumerate(facts)]
+        shown = lines if spec.numbered else lines[:IN_FULL]
+        rest = [] if spec.numbered else [f.title for f in facts[IN_FULL:]]
+        listing = ("\n".join(f"{i}. {line}" for i, line in enumerate(shown, 1)) if spec.numbered
+                   else bullets(shown))
+        say(dispatcher, f"utter_topic_{self.topic}", items=listing,
+            more=f"Also: {'; '.join(rest)}." if rest else "",
+            sources="" if spec.per_line_sources
+            else sources(c for f in facts for c in evidence(kb, f)[1]))
+        return {}
+
+    @staticmethod
+    def named_fact(tracker: Tracker, kb: CareerKnowledge, spec: Topic) -> Fact | None:
+        for value in mentioned(tracker, spec.entity) if spec.entity else []:
+            for kind in spec.kinds:
+                try:
+                    return kb.fact(kind, value)
+                except UnknownEntry:
+                    continue
+        return None
+
+
+for _topic in TOPICS:
+    _name = "".join(part.title() for part in _topic.split("_")) + "Answer"
+    globals()[_name] = type(_name, (TopicAnswer, Answer), {"topic": _topic,
+                                                           "__module__": __name__})

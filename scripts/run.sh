@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Starts Career Coach in the foreground: the action server, then the Rasa server, and prints how
+# to talk to it. Ctrl-C or SIGTERM stops every process it started. Called by `make run`, after
+# the knowledge base is built and the model trained.
+#   RASA_PORT (5005)   ACTIONS_PORT (5055)   RASA_HOST / ACTIONS_HOST (127.0.0.1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+# The action server listens on localhost only: its error replies echo the whole tracker.
+ACTIONS_HOST=${ACTIONS_HOST:-127.0.0.1}
+RASA_HOST=${RASA_HOST:-127.0.0.1}
+mkdir -p var/log
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo; echo "stopping Career Coach (pids ${pids[*]})"
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap stop INT TERM EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$RASA_PORT" "$ACTIONS_PORT"; do
+  if ! port_free "$port"; then
+    echo "error: port $port is already in use. Stop what uses it, or choose another port:" >&2
+    echo "  make run RASA_PORT=5105 ACTIONS_PORT=5155" >&2
+    exit 1
+  fi
+done
+
+# The Rasa server's way to the action server, for the port chosen.
+endpoints=var/endpoints.yml
+printf 'action_endpoint:\n  url: "http://%s:%s/webhook"\n' "$ACTIONS_HOST" "$ACTIONS_PORT" \
+  > "$endpoints"
+
+echo "starting the action server on $ACTIONS_HOST:$ACTIONS_PORT (log: var/log/actions.log)"
+# rasa_sdk takes its interface from SANIC_HOST (it has no option for it)
+SANIC_HOST="$ACTIONS_HOST" "$VENV/bin/python" -m rasa_sdk --actions actions \
+  --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
+pids+=($!)
+
+echo "starting the Rasa server on $RASA_HOST:$RASA_PORT (log: var/log/rasa.log); it takes a minute"
+"$VENV/bin/rasa" run --model models --endpoints "$endpoints" --credentials credentials.yml \
+  --interface "$RASA_HOST" --port "$RASA_PORT" > var/log/rasa.log 2>&1 &
+pids+=($!)
+
+# Ready when the REST channel answers; give up (and say why) if a process dies first.
+for _ in $(seq 1 180); do
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "error: a server stopped while starting; the end of its log:" >&2
+      tail -n 20 var/log/rasa.log var/log/actions.log >&2
+      exit 1
+    fi
+  done
+  if curl -sf "http://127.0.0.1:$RASA_PORT/webhooks/rest/" > /dev/null; then break; fi
+  sleep 1
+done
+
+cat <<EOF
+
+Career Coach is running.
+  REST webhook: http://localhost:$RASA_PORT/webhooks/rest/webhook
+  Try:  curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
+          -H 'Content-Type: application/json' \\
+          -d '{"sender": "me", "message": "what does a team lead make?"}'
+  Chat in a terminal (another shell):  $VENV/bin/rasa shell --endpoints $endpoints --port $((RASA_PORT + 1))
+  Logs: var/log/rasa.log, var/log/actions.log
+Press Ctrl-C to stop.
+EOF
+wait -n "${pids[@]}"
+echo "error: a server stopped; the end of its log:" >&2
+tail -n 20 var/log/rasa.log var/log/actions.log >&2
+exit 1

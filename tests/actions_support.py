@@ -1,0 +1,68 @@
+"""Running an action as a function of a tracker, and reading its replies as the person would see
+them (the domain's response filled with the action's values)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from functools import cache
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge.settings import PROJECT_ROOT
+
+
+@cache
+def domain() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+
+
+def tracker(intent: str = "ask_salary", entities: dict[str, Any] | None = None,
+            slots: dict[str, Any] | None = None, text: str = "",
+            ranking: list[str] | None = None) -> Tracker:
+    """A tracker whose latest message has this intent and these entities."""
+    ents = []
+    for name, value in (entities or {}).items():
+        for v in value if isinstance(value, list) else [value]:
+            ents.append({"entity": name, "value": v})
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": ents,
+               "intent_ranking": [{"name": n, "confidence": 0.5} for n in ranking or []]}
+    return Tracker("tester", dict(slots or {}), message, [], False, None, {}, "action_listen")
+
+
+def rendered(message: dict[str, Any]) -> str:
+    """The text a person sees: the response's template with the action's values filled in."""
+    template = domain()["responses"][message["response"]][0]["text"]
+    return re.sub(r"{(\w+)}", lambda m: str(message.get(m.group(1), m.group(0))), template)
+
+
+class Reply:
+    def __init__(self, dispatcher: CollectingDispatcher, events: list[dict[str, Any]]):
+        self.messages = dispatcher.messages
+        self.events = events
+
+    @property
+    def text(self) -> str:
+        return "\n".join(rendered(m) for m in self.messages)
+
+    @property
+    def responses(self) -> list[str]:
+        return [m["response"] for m in self.messages]
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        return [b for m in self.messages for b in m.get("buttons") or []]
+
+    def slot(self, name: str) -> Any:
+        values = [e["value"] for e in self.events
+                  if e.get("event") == "slot" and e.get("name") == name]
+        return values[-1] if values else None
+
+
+def run(action: Action, t: Tracker) -> Reply:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, domain()))
+    return Reply(dispatcher, events)

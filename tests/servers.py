@@ -1,0 +1,106 @@
+"""Starting the real servers for end-to-end tests: free ports, wait for readiness, always stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+from knowledge.settings import PROJECT_ROOT
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A process started in its own process group, with its output in a log file."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path):
+        self.name, self.log = name, log
+        self._out = log.open("w")
+        self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=self._out,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_until(self, ready: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited while starting:\n{self.tail()}")
+            try:
+                if ready():
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name} not ready after {timeout:.0f} s:\n{self.tail()}")
+
+    def tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._out.close()
+
+
+def server_env(database_url: str, nlp_dir: Path) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "KNOWLEDGE_NLP_DIR": str(nlp_dir),
+            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def start_actions(env: dict[str, str], log_dir: Path, port: int | None = None) -> tuple[Server,
+                                                                                         int]:
+    port = port or free_port()
+    server = Server("action server",
+                    [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                     "--port", str(port)], {**env, "SANIC_HOST": "127.0.0.1"},
+                    log_dir / f"actions-{port}.log")
+    try:
+        server.wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health",
+                                               timeout=2).ok, timeout=60)
+    except Exception:
+        server.stop()
+        raise
+    return server, port
+
+
+def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int) -> tuple[Server, str]:
+    """A Rasa server with the trained model in models/ and the REST channel; returns it and the
+    REST webhook URL."""
+    models = PROJECT_ROOT / "models"
+    if not any(models.glob("*.tar.gz")):
+        raise RuntimeError("no trained model in models/: run `make train` first")
+    port = free_port()
+    endpoints = log_dir / f"endpoints-{port}.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    server = Server("Rasa server",
+                    [str(VENV_BIN / "rasa"), "run", "--model", str(models), "--endpoints",
+                     str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                     "--port", str(port), "--interface", "127.0.0.1"], env,
+                    log_dir / f"rasa-{port}.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        server.wait_until(lambda: requests.get(f"{base}/webhooks/rest/", timeout=2).ok,
+                          timeout=240)
+    except Exception:
+        server.stop()
+        raise
+    return server, f"{base}/webhooks/rest/webhook"

@@ -1,0 +1,189 @@
+"""The custom actions as functions of a tracker: each answer's figures are the knowledge base's,
+each factual answer names its source, and follow-ups keep the context."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import knowledge_base
+from actions.answer import answers
+from actions.clarify import ActionClarify
+from actions.followup import ActionFollowup
+from knowledge.formatting import amount
+from tests.actions_support import run, tracker
+
+
+@pytest.fixture(autouse=True)
+def loaded(kb):
+    knowledge_base.use(kb)
+    yield
+    knowledge_base.use(None)
+
+
+def usd(value: float) -> str:
+    return amount(value, "USD")
+
+
+def answer(topic: str, **kw):
+    return run(answers()[topic], tracker(topic, **kw))
+
+
+@pytest.mark.parametrize("role_id", ["representative", "team_lead", "manager", "director"])
+def test_pay_for_a_level_is_the_knowledge_bases(kb, role_id):
+    role = kb.role(role_id)
+    reply = answer("ask_salary", entities={"role": role_id})
+    assert usd(role.median_usd) in reply.text and usd(role.average_usd) in reply.text
+    assert role.name in reply.text
+    assert f"“{role.sources[0].title}”" in reply.text
+    assert reply.slot("role") == role_id and reply.slot("last_topic") == "ask_salary"
+
+
+def test_general_pay_gives_both_medians_each_with_its_source(kb):
+    text = answer("ask_salary").text
+    for p in kb.pay_figures("median_annual_pay"):
+        line = next(line for line in text.splitlines() if usd(p.figure.low) in line)
+        assert f"“{p.sources[0].title}”" in line
+    assert "don't agree" in text
+
+
+def test_pay_for_a_career_the_documents_do_not_price_says_so(kb):
+    reply = answer("ask_salary", entities={"career": "hr_recruitment"})
+    assert "don't give a salary for Human resources and recruitment" in reply.text
+    assert "$" not in reply.text
+
+
+def test_pay_in_a_named_country(kb):
+    reply = answer("ask_salary_region",
+                   entities={"region": "western_europe", "country": "germany"})
+    (band,) = kb.region("western_europe").pay
+    assert f"€{band.low:,.0f}-€{band.high:,.0f}" in reply.text
+    assert f"{usd(band.usd_low)}-{usd(band.usd_high)}" in reply.text
+    assert "don't name" not in reply.text
+    assert reply.slot("region") == "western_europe"
+
+
+def test_pay_in_a_country_the_documents_do_not_name_offers_its_region(kb):
+    reply = answer("ask_salary_region", entities={"region": "western_europe", "country": "france"})
+    assert "don't name France" in reply.text and "Germany, Netherlands" in reply.text
+    assert "€25,000-€40,000" in reply.text
+
+
+def test_pay_in_a_country_without_figures_never_invents_one():
+    reply = answer("ask_salary_region", entities={"country": "philippines"})
+    assert "don't give any salary figures for Philippines" in reply.text
+    assert "$" not in reply.text and "€" not in reply.text
+    assert reply.buttons  # offers the regions it does cover
+
+
+def test_a_region_without_figures_says_what_the_source_says(kb):
+    reply = answer("ask_salary_region", entities={"region": "canada"})
+    assert kb.region("canada").note in reply.text and "$" not in reply.text
+
+
+def test_a_role_abroad_says_the_figures_are_not_by_level():
+    reply = answer("ask_salary", entities={"role": "team_lead", "region": "japan"})
+    assert "aren't given by level" in reply.text and "JPY 3,500,000" in reply.text
+
+
+def test_no_place_asks_which_with_a_button_per_region(kb):
+    reply = answer("ask_salary_region")
+    assert len(reply.buttons) == len(kb.regions())
+
+
+def test_compare_two_levels(kb):
+    reply = answer("compare_roles", entities={"role": ["manager", "team_lead"]})
+    lead, manager = kb.role("team_lead"), kb.role("manager")
+    assert reply.text.index(lead.name) < reply.text.index(manager.name)
+    assert usd(manager.median_usd - lead.median_usd) in reply.text
+
+
+def test_compare_with_one_level_uses_the_last_one():
+    reply = answer("compare_roles", entities={"role": "director"}, slots={"role": "associate"})
+    assert "Customer Service Associate" in reply.text and "Director" in reply.text
+
+
+def test_the_ladder_lists_every_level_in_order(kb):
+    text = answer("ask_ladder").text
+    positions = [text.index(r.name + ":") for r in kb.ladder()]
+    assert positions == sorted(positions)
+
+
+def test_years_to_a_level_and_the_next_step(kb):
+    text = answer("ask_years", entities={"role": "manager"}).text
+    assert "8-12 years" in text and kb.role("director").name in text
+    assert "top of the ladder" in answer("ask_years", entities={"role": "director"}).text
+
+
+def test_what_a_role_does(kb):
+    text = answer("ask_role_duties", entities={"role": "team_lead"}).text
+    assert kb.role("team_lead").duties in text and kb.role("team_lead").focus in text
+
+
+def test_careers_that_fit_the_persons_strengths(kb):
+    reply = answer("careers_fit_me", entities={"skill": ["empathy", "conflict_resolution"]})
+    best = kb.paths_for(["empathy", "conflict_resolution"])[0].career
+    assert best.name in reply.text and reply.slot("career") == best.id
+    assert answer("careers_fit_me").responses == ["utter_ask_strengths"]
+
+
+def test_skills_for_a_career(kb):
+    career = kb.career("sales_account_management")
+    text = answer("skills_for_career", entities={"career": career.id}).text
+    assert career.why_fit in text
+    assert all(kb.skill(s).name in text for s in career.skill_ids)
+    assert all(item in text for item in career.to_add)
+
+
+def test_the_steps_out_are_all_there_in_order(kb):
+    text = answer("steps_to_leave").text
+    for i, step in enumerate(kb.facts("steps_out"), 1):
+        assert f"{i}. {step.title}" in text
+
+
+def test_the_outlook_gives_each_view_with_its_own_source(kb):
+    text = answer("ask_outlook").text
+    growth = next(line for line in text.splitlines() if "3%" in line)
+    decline = next(line for line in text.splitlines() if "decline of 5%" in line)
+    assert "Complete Customer Service Professional Career Guide" in growth
+    assert "Leaving customer service" in decline
+
+
+def test_a_named_metric_is_answered_alone(kb):
+    text = answer("ask_metrics", entities={"metric": "average_handle_time"}).text
+    assert kb.fact("metrics", "average_handle_time").text in text
+    assert kb.fact("metrics", "net_promoter_score").title not in text
+
+
+def test_why_leave_shows_the_linked_figures(kb):
+    text = answer("why_leave").text
+    assert usd(kb.pay("median_hourly").figure.low).rstrip("0") in text  # $20.59
+
+
+def test_a_follow_up_answers_the_last_question_with_the_new_subject(kb):
+    t = tracker("followup", entities={"role": "manager"},
+                slots={"last_topic": "ask_salary", "role": "team_lead"})
+    reply = run(ActionFollowup(), t)
+    assert usd(kb.role("manager").median_usd) in reply.text
+    assert reply.slot("role") == "manager"
+
+
+def test_a_follow_up_on_a_place_keeps_the_place_question():
+    t = tracker("followup", entities={"region": "japan"},
+                slots={"last_topic": "ask_salary_region", "region": "western_europe",
+                       "country": "france"})
+    text = run(ActionFollowup(), t).text
+    assert "JPY 3,500,000" in text and "France" not in text
+
+
+def test_a_follow_up_with_nothing_before_asks_what_about():
+    reply = run(ActionFollowup(), tracker("followup", entities={"role": "manager"}))
+    assert reply.responses == ["utter_followup_without_topic"]
+
+
+def test_unsure_offers_the_two_likeliest_readings_with_the_entities():
+    t = tracker("nlu_fallback", entities={"role": "team_lead"},
+                ranking=["nlu_fallback", "ask_salary", "out_of_scope", "ask_years", "ask_ladder"])
+    reply = run(ActionClarify(), t)
+    payloads = [b["payload"] for b in reply.buttons]
+    assert payloads == ['/ask_salary{"role": "team_lead"}', '/ask_years{"role": "team_lead"}',
+                        "/help"]
