@@ -28,7 +28,7 @@ class TransferableSkillsAnswer(Answer):
             [("Which careers fit me?", "/careers_fit_me"), ("Careers to move into",
                                                             "/career_options")],
             skills=bullets(f"{s.name}: {s.description}" for s in skills[:8]),
-            more=f"(and {len(skills) - 8} more)" if len(skills) > 8 else "",
+            more=f"\n(and {len(skills) - 8} more)" if len(skills) > 8 else "",
             sources=sources(c for s in skills[:8] for c in s.sources))
         return {"career": career_id} if career_id else {}
 
@@ -48,7 +48,7 @@ class SkillsForCareerAnswer(Answer):
             bridging=", ".join(bridging) if bridging else "the documents name none for it",
             to_add=", ".join(career.to_add) if career.to_add
             else "the documents don't say",
-            figures=f"They add: {figures(career.figures)}" if career.figures else "",
+            figures=f"\nThey add: {figures(career.figures)}" if career.figures else "",
             sources=sources(career.sources))
         return {"career": career.id}
 

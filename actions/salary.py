@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -14,6 +15,13 @@ from knowledge.records import Role
 from knowledge.repository import CareerKnowledge
 
 
+# "what does a data scientist make?": a job named in a pay question that the knowledge base does
+# not know (it would have been found as a role or career entity otherwise).
+_UNKNOWN_JOB = re.compile(
+    r"\b(?:an?|as an?)\s+(?P<job>[a-z][a-z -]{2,40}?)\s+"
+    r"(?:make|makes|earn|earns|get paid|gets paid|paid|salary|pay)\b", re.IGNORECASE)
+
+
 def years(role: Role) -> str:
     if role.years_high is None:
         return f"{role.years_low}+ years"
@@ -21,7 +29,7 @@ def years(role: Role) -> str:
 
 
 def role_pay(dispatcher: CollectingDispatcher, role: Role) -> None:
-    say(dispatcher, "utter_salary_role", [(f"How do I become {role.name}?",
+    say(dispatcher, "utter_salary_role", [(f"How long to become {role.name}?",
                                            f'/ask_years{{"role": "{role.id}"}}')],
         role=role.name, median=amount(role.median_usd, "USD"),
         average=amount(role.average_usd, "USD"), level=role.level, years=years(role),
@@ -46,6 +54,12 @@ class SalaryAnswer(Answer):
             if (region_id and region_id != "us") or (country_id and not region_id):
                 region_pay(dispatcher, kb, region_id, country_id, role_named=True)
             return {"role": role_id}
+        unknown = _UNKNOWN_JOB.search(tracker.latest_message.get("text") or "")
+        if unknown:
+            say(dispatcher, "utter_salary_job_unknown",
+                [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options")],
+                job=unknown.group("job").strip())
+            return {}
         general_pay(dispatcher, kb)
         return {}
 
@@ -99,7 +113,7 @@ def region_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, region_id:
             lines.append(f"{band.band}: {amount(band.low, band.currency)}-"
                          f"{amount(band.high, band.currency)} a year{usd}")
         say(dispatcher, "utter_salary_region", region=region.name, figures=bullets(lines),
-            note=f"Note: {region.note}." if region.note else "", sources=sources(region.sources))
+            note=f"\nNote: {region.note}." if region.note else "", sources=sources(region.sources))
     else:
         say(dispatcher, "utter_salary_region_no_figures", region=region.name,
             note=region.note or "", sources=sources(region.sources))

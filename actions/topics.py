@@ -92,7 +92,7 @@ class TopicAnswer:
         listing = ("\n".join(f"{i}. {line}" for i, line in enumerate(shown, 1)) if spec.numbered
                    else bullets(shown))
         say(dispatcher, f"utter_topic_{self.topic}", items=listing,
-            more=f"Also: {'; '.join(rest)}." if rest else "",
+            more=f"\nAlso: {'; '.join(rest)}." if rest else "",
             sources="" if spec.per_line_sources
             else sources(c for f in facts for c in evidence(kb, f)[1]))
         return {}

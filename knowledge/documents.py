@@ -26,13 +26,15 @@ def normalize_heading(line: str) -> str:
     return " ".join(line.strip().lstrip("•").split()).casefold()
 
 
-def numbers_in(text: str) -> set[float]:
-    """Every number written in the text, with "k" and "million" applied, and number words."""
+def numbers_in(text: str, words: bool = True) -> set[float]:
+    """Every number written in the text, with "k" and "million" applied, and (unless words is
+    False) number words such as "four"."""
     found: set[float] = set()
     for whole, fraction, suffix in _NUMBER.findall(text):
         value = float(whole.replace(",", "") + (fraction or ""))
         found.add(round(value * _MULTIPLIER.get(suffix, 1), 6))
-    found.update(float(_WORDS[w.lower()]) for w in _WORD.findall(text))
+    if words:
+        found.update(float(_WORDS[w.lower()]) for w in _WORD.findall(text))
     return found
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.documents import Document
+from knowledge.documents import Document, numbers_in
 
 # The kinds of topic facts (lists of titled entries); see data/SCHEMA.md.
 FACT_KINDS = (
@@ -212,6 +212,20 @@ class Validator:
         self.one_of(file, where, "qualifier", fig.get("qualifier"), QUALIFIERS, optional=True)
         return [fig[k] for k in ("value", "low", "high") if isinstance(fig.get(k), (int, float))]
 
+    def numbers_in_words_stated(self, file: str, where: str, cited: list[dict],
+                                entry: dict) -> None:
+        """A number written in an entry's words ("costs $2,000") must be written in one of the
+        documents it cites too: the wording may not state a figure the sources don't."""
+        docs = [self.documents[c["doc"]] for c in cited if c["doc"] in self.documents]
+        if not docs:
+            return
+        for name in TEXT_FIELDS:
+            value = entry.get(name)
+            # digits only: in our own words "two-way" or "one of" are not figures
+            for n in numbers_in(value, words=False) if isinstance(value, str) else ():
+                if not any(d.states(n) for d in docs):
+                    self.fail(file, where, f"{name} says {n:g}, which no cited document states")
+
     def one_of(self, file: str, where: str, name: str, value: Any, allowed: Iterable[str],
                optional: bool = False) -> None:
         if value is None and optional:
@@ -235,6 +249,10 @@ class Validator:
         for n in numbers:
             if not doc.states(n):
                 self.fail(file, where, f"figure {n:g} is not written in {doc.name}")
+
+
+TEXT_FIELDS = ("title", "text", "name", "duties", "focus", "description", "why_fit", "scope",
+               "note", "as_of")
 
 
 def iter_entries(kind: str, entries: Any) -> Iterator[tuple[str, Any]]:

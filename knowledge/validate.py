@@ -98,6 +98,7 @@ def validate(data: RawData, documents: dict[str, Document]) -> Validator:
             cited = v.citations(file, where, entry)
             numbers = _check_kind(v, kind, file, where, entry)
             v.figures_stated(file, where, cited, numbers)
+            v.numbers_in_words_stated(file, where, cited, entry)
             for name in ("aliases", "see", "valued_by", "bridging_skills", "to_add"):
                 v.check_strings(file, where, name, entry.get(name))
 

@@ -52,6 +52,20 @@ def test_pay_for_a_career_the_documents_do_not_price_says_so(kb):
     assert "$" not in reply.text
 
 
+@pytest.mark.parametrize("text", ["what does a data scientist make?",
+                                  "how much does an airline pilot earn"])
+def test_pay_for_a_job_the_documents_do_not_cover_says_so(text):
+    reply = run(answers()["ask_salary"], tracker("ask_salary", text=text))
+    assert reply.responses == ["utter_salary_job_unknown"]
+    assert "don't give pay for" in reply.text and "$" not in reply.text
+
+
+def test_pay_in_general_is_not_mistaken_for_an_unknown_job():
+    reply = run(answers()["ask_salary"],
+                tracker("ask_salary", text="what's the median pay in customer service"))
+    assert reply.responses == ["utter_salary_general"]
+
+
 def test_pay_in_a_named_country(kb):
     reply = answer("ask_salary_region",
                    entities={"region": "western_europe", "country": "germany"})
@@ -157,6 +171,17 @@ def test_a_named_metric_is_answered_alone(kb):
 def test_why_leave_shows_the_linked_figures(kb):
     text = answer("why_leave").text
     assert usd(kb.pay("median_hourly").figure.low).rstrip("0") in text  # $20.59
+
+
+@pytest.mark.parametrize("topic, entities", [
+    ("ask_salary", {}), ("ask_salary", {"role": "team_lead", "region": "japan"}),
+    ("ask_salary_region", {"region": "canada"}), ("ask_salary_region", {"region": "us"}),
+    ("transferable_skills", {}), ("skills_for_career", {"career": "marketing_cx_strategy"}),
+    ("why_leave", {}), ("ask_outlook", {}), ("steps_to_leave", {}), ("how_to_start", {}),
+])
+def test_no_reply_has_a_blank_line(topic, entities):
+    # channels split a text at blank lines: a reply would arrive in pieces, its source alone
+    assert "\n\n" not in answer(topic, entities=entities).text
 
 
 def test_a_follow_up_answers_the_last_question_with_the_new_subject(kb):

@@ -69,6 +69,9 @@ CASES = [
     ("an alias naming two things",
      "roles.yml", lambda c: role(c, "manager").setdefault("aliases", []).append("tl"),
      "roles.yml: roles/manager: name or alias 'tl' also names roles/team_lead"),
+    ("a figure in the words that the document does not state",
+     "roles.yml", lambda c: role(c, "manager").update(duties="Runs a team of 4000 agents."),
+     "roles.yml: roles/manager: duties says 4000, which no cited document states"),
     ("a figure citing two documents",
      "pay.yml", lambda c: c["pay"][0].update(sources=[
          c["pay"][0].pop("source"),
