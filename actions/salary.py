@@ -14,7 +14,6 @@ from actions.replies import amount, bullets, figure, say, sources
 from knowledge.records import Role
 from knowledge.repository import CareerKnowledge
 
-
 # "what does a data scientist make?": a job named in a pay question that the knowledge base does
 # not know (it would have been found as a role or career entity otherwise).
 _UNKNOWN_JOB = re.compile(
