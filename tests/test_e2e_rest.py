@@ -85,7 +85,7 @@ QUESTIONS = [
     ("will AI replace call center agents", lambda kb: [kb.facts("ai_automation")[0].title]),
     ("can I work from home in customer service", lambda kb: [kb.facts("remote_work")[0].title]),
     ("can i get a work visa abroad with cs experience", lambda kb: [kb.facts("visas")[0].title]),
-    ("which companies pay customer service reps the most",
+    ("which companies are the best employers for customer service reps",
      lambda kb: [kb.facts("employers")[0].title]),
     ("what software do agents use", lambda kb: [kb.facts("tools")[0].title]),
     ("any tips for my interview", lambda kb: [kb.facts("application_tips")[0].title]),
