@@ -95,4 +95,4 @@ test: train ## run every test layer: lint, pytest (unit, PostgreSQL, end to end)
 	$(MAKE) --no-print-directory test-stories
 
 clean: ## remove built artefacts (var/, models/); keeps .venv
-	rm -rf var models .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var models .rasa .pytest_cache .mypy_cache .ruff_cache
