@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import remember
 from actions.knowledge_base import knowledge
-from knowledge.repository import CareerKnowledge
+from actions.replies import say
+from knowledge.repository import CareerKnowledge, UnknownEntry
 
 # topic (the intent an answer serves) -> the action that answers it; see answers()
 _ANSWERS: dict[str, Answer] = {}
@@ -45,7 +46,12 @@ class Answer(Action, metaclass=ABCMeta):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        subjects = self.answer(dispatcher, tracker, knowledge())
+        try:
+            subjects = self.answer(dispatcher, tracker, knowledge())
+        except UnknownEntry:
+            # an id the knowledge base doesn't have, typed as "/ask_salary{"role": "ceo"}"
+            say(dispatcher, "utter_unknown_subject", [("What can you do?", "/help")])
+            return []
         return remember(self.topic, **subjects)
 
     @abstractmethod

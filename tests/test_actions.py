@@ -200,6 +200,11 @@ def test_a_follow_up_on_a_place_keeps_the_place_question():
     assert "JPY 3,500,000" in text and "France" not in text
 
 
+def test_an_id_the_knowledge_base_does_not_have_gets_a_plain_reply():
+    reply = answer("ask_salary", entities={"role": "ceo"})
+    assert reply.responses == ["utter_unknown_subject"] and reply.events == []
+
+
 def test_a_follow_up_with_nothing_before_asks_what_about():
     reply = run(ActionFollowup(), tracker("followup", entities={"role": "manager"}))
     assert reply.responses == ["utter_followup_without_topic"]
