@@ -43,6 +43,7 @@ class YearsAnswer(Answer):
         role = kb.role(role_id)
         nxt = kb.next_role(role.id)
         say(dispatcher, "utter_years", role=role.name, years=years(role), level=role.level,
+            levels=len(kb.ladder()),
             next=f"The next step up is {nxt.name} ({years(nxt)})." if nxt
             else "It is the top of the ladder.",
             sources=sources(role.sources[1:] or role.sources))

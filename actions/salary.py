@@ -27,11 +27,12 @@ def years(role: Role) -> str:
     return f"{role.years_low}-{role.years_high} years"
 
 
-def role_pay(dispatcher: CollectingDispatcher, role: Role) -> None:
+def role_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, role: Role) -> None:
     say(dispatcher, "utter_salary_role", [(f"How long to become {role.name}?",
                                            f'/ask_years{{"role": "{role.id}"}}')],
         role=role.name, median=amount(role.median_usd, "USD"),
-        average=amount(role.average_usd, "USD"), level=role.level, years=years(role),
+        average=amount(role.average_usd, "USD"), level=role.level, levels=len(kb.ladder()),
+        years=years(role),
         sources=sources(role.sources[:1]))
 
 
@@ -49,7 +50,7 @@ class SalaryAnswer(Answer):
                  ("Customer service pay", "/ask_salary")], career=career.name)
             return {"career": career.id}
         if role_id:
-            role_pay(dispatcher, kb.role(role_id))
+            role_pay(dispatcher, kb, kb.role(role_id))
             if (region_id and region_id != "us") or (country_id and not region_id):
                 region_pay(dispatcher, kb, region_id, country_id, role_named=True)
             return {"role": role_id}

@@ -33,6 +33,14 @@ def tracker(intent: str = "ask_salary", entities: dict[str, Any] | None = None,
     return Tracker("tester", dict(slots or {}), message, [], False, None, {}, "action_listen")
 
 
+def band_text(kb: Any, region_id: str) -> str:
+    """A region's first pay band as the replies write it, from the knowledge base."""
+    from knowledge.formatting import amount
+
+    band = kb.region(region_id).pay[0]
+    return f"{amount(band.low, band.currency)}-{amount(band.high, band.currency)}"
+
+
 def rendered(message: dict[str, Any]) -> str:
     """The text a person sees: the response's template with the action's values filled in."""
     template = domain()["responses"][message["response"]][0]["text"]

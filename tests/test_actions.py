@@ -10,7 +10,7 @@ from actions.answer import answers
 from actions.clarify import ActionClarify
 from actions.followup import ActionFollowup
 from knowledge.formatting import amount
-from tests.actions_support import run, tracker
+from tests.actions_support import band_text, run, tracker
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def test_pay_for_a_level_is_the_knowledge_bases(kb, role_id):
     role = kb.role(role_id)
     reply = answer("ask_salary", entities={"role": role_id})
     assert usd(role.median_usd) in reply.text and usd(role.average_usd) in reply.text
-    assert role.name in reply.text
+    assert role.name in reply.text and f"level {role.level} of {len(kb.ladder())}" in reply.text
     assert f"“{role.sources[0].title}”" in reply.text
     assert reply.slot("role") == role_id and reply.slot("last_topic") == "ask_salary"
 
@@ -79,7 +79,7 @@ def test_pay_in_a_named_country(kb):
 def test_pay_in_a_country_the_documents_do_not_name_offers_its_region(kb):
     reply = answer("ask_salary_region", entities={"region": "western_europe", "country": "france"})
     assert "don't name France" in reply.text and "Germany, Netherlands" in reply.text
-    assert "€25,000-€40,000" in reply.text
+    assert band_text(kb, "western_europe") in reply.text
 
 
 def test_pay_in_a_country_without_figures_never_invents_one():
@@ -94,9 +94,9 @@ def test_a_region_without_figures_says_what_the_source_says(kb):
     assert kb.region("canada").note in reply.text and "$" not in reply.text
 
 
-def test_a_role_abroad_says_the_figures_are_not_by_level():
+def test_a_role_abroad_says_the_figures_are_not_by_level(kb):
     reply = answer("ask_salary", entities={"role": "team_lead", "region": "japan"})
-    assert "aren't given by level" in reply.text and "JPY 3,500,000" in reply.text
+    assert "aren't given by level" in reply.text and band_text(kb, "japan") in reply.text
 
 
 def test_no_place_asks_which_with_a_button_per_region(kb):
@@ -124,7 +124,9 @@ def test_the_ladder_lists_every_level_in_order(kb):
 
 def test_years_to_a_level_and_the_next_step(kb):
     text = answer("ask_years", entities={"role": "manager"}).text
-    assert "8-12 years" in text and kb.role("director").name in text
+    manager = kb.role("manager")
+    assert f"{manager.years_low}-{manager.years_high} years" in text
+    assert kb.role("director").name in text
     assert "top of the ladder" in answer("ask_years", entities={"role": "director"}).text
 
 
@@ -192,12 +194,12 @@ def test_a_follow_up_answers_the_last_question_with_the_new_subject(kb):
     assert reply.slot("role") == "manager"
 
 
-def test_a_follow_up_on_a_place_keeps_the_place_question():
+def test_a_follow_up_on_a_place_keeps_the_place_question(kb):
     t = tracker("followup", entities={"region": "japan"},
                 slots={"last_topic": "ask_salary_region", "region": "western_europe",
                        "country": "france"})
     text = run(ActionFollowup(), t).text
-    assert "JPY 3,500,000" in text and "France" not in text
+    assert band_text(kb, "japan") in text and "France" not in text
 
 
 def test_an_id_the_knowledge_base_does_not_have_gets_a_plain_reply():

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from knowledge.formatting import amount
+from tests.actions_support import band_text
 from tests.servers import server_env, start_actions, start_rasa
 
 pytestmark = pytest.mark.e2e
@@ -60,16 +61,19 @@ QUESTIONS = [
      lambda kb: [usd(kb.role("senior_representative").median_usd)]),
     ("what's the median pay in customer service",
      lambda kb: [usd(p.figure.low) for p in kb.pay_figures("median_annual_pay")]),
-    ("how much in Germany?", lambda kb: ["€25,000-€40,000", "$27,000-$43,000"]),
+    ("how much in Germany?", lambda kb: [band_text(kb, "western_europe"),
+                                         usd(kb.region("western_europe").pay[0].usd_low)]),
     ("salaries in australia", lambda kb: ["AUD 50,000-AUD 70,000"]),
-    ("what do reps make in japan", lambda kb: ["JPY 3,500,000-JPY 5,500,000"]),
+    ("what do reps make in japan", lambda kb: [band_text(kb, "japan")]),
     ("how much do agents get paid in the Philippines",
      lambda kb: ["don't give any salary figures for Philippines"]),
-    ("how much would I earn in France", lambda kb: ["don't name France", "€25,000"]),
+    ("how much would I earn in France",
+     lambda kb: ["don't name France", band_text(kb, "western_europe")]),
     ("team lead vs manager, how much more do they make",
      lambda kb: [usd(kb.role("manager").median_usd - kb.role("team_lead").median_usd)]),
     ("what's the career path in customer service", lambda kb: [r.name for r in kb.ladder()]),
-    ("how long until I'm a manager", lambda kb: ["8-12 years"]),
+    ("how long until I'm a manager",
+     lambda kb: [f"{kb.role('manager').years_low}-{kb.role('manager').years_high} years"]),
     ("what does a team lead actually do", lambda kb: [kb.role("team_lead").duties]),
     ("why should I leave customer service", lambda kb: [kb.facts("why_leave")[0].title]),
     ("what skills transfer from customer service",
@@ -111,8 +115,8 @@ def test_follow_ups_keep_the_topic_and_change_the_subject(bot, kb):
     ask, me = bot[0], person()
     assert usd(kb.role("team_lead").median_usd) in ask(me, "what does a team lead make?")
     assert usd(kb.role("manager").median_usd) in ask(me, "and a manager?")
-    assert "€25,000" in ask(me, "how much in Germany?")
-    assert "JPY 3,500,000" in ask(me, "what about in Japan?")
+    assert band_text(kb, "western_europe") in ask(me, "how much in Germany?")
+    assert band_text(kb, "japan") in ask(me, "what about in Japan?")
 
 
 @pytest.mark.parametrize("message", [
