@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Starts Career Coach in the foreground: the action server, then the Rasa server, and prints how
-# to talk to it. Ctrl-C or SIGTERM stops every process it started. Called by `make run`, after
-# the knowledge base is built and the model trained.
-#   RASA_PORT (5005)   ACTIONS_PORT (5055)   RASA_HOST / ACTIONS_HOST (127.0.0.1)
+# Starts Career Coach in the foreground: the action server, the Rasa server and the website chat
+# page, and prints how to talk to it. Ctrl-C or SIGTERM stops every process it started. Called by
+# `make run`, after the knowledge base is built, the model trained and the widget installed.
+#   RASA_PORT (5005)   ACTIONS_PORT (5055)   WEB_PORT (8080)
+#   RASA_HOST / ACTIONS_HOST / WEB_HOST (127.0.0.1)
+#   Slack and Telegram are on when their variables are set (channels/credentials.py, README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,9 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 # The action server listens on localhost only: its error replies echo the whole tracker.
 ACTIONS_HOST=${ACTIONS_HOST:-127.0.0.1}
 RASA_HOST=${RASA_HOST:-127.0.0.1}
+WEB_PORT=${WEB_PORT:-8080}
+WEB_HOST=${WEB_HOST:-127.0.0.1}
+export WEB_PORT RASA_PORT
 mkdir -p var/log
 
 pids=()
@@ -27,13 +32,17 @@ trap stop EXIT
 trap 'stop; exit 0' INT TERM  # a requested stop is a clean exit
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$RASA_PORT" "$ACTIONS_PORT"; do
+for port in "$RASA_PORT" "$ACTIONS_PORT" "$WEB_PORT"; do
   if ! port_free "$port"; then
     echo "error: port $port is already in use. Stop what uses it, or choose another port:" >&2
-    echo "  make run RASA_PORT=5105 ACTIONS_PORT=5155" >&2
+    echo "  make run RASA_PORT=5105 ACTIONS_PORT=5155 WEB_PORT=8180" >&2
     exit 1
   fi
 done
+
+# The channels: REST and the website always, Slack and Telegram when their variables are set.
+credentials=var/credentials.yml
+"$VENV/bin/python" -m channels.credentials --out "$credentials"
 
 # The Rasa server's way to the action server, for the port chosen.
 endpoints=var/endpoints.yml
@@ -47,8 +56,13 @@ SANIC_HOST="$ACTIONS_HOST" "$VENV/bin/python" -m rasa_sdk --actions actions \
 pids+=($!)
 
 echo "starting the Rasa server on $RASA_HOST:$RASA_PORT (log: var/log/rasa.log); it takes a minute"
-"$VENV/bin/rasa" run --model models --endpoints "$endpoints" --credentials credentials.yml \
+"$VENV/bin/rasa" run --model models --endpoints "$endpoints" --credentials "$credentials" \
   --interface "$RASA_HOST" --port "$RASA_PORT" > var/log/rasa.log 2>&1 &
+pids+=($!)
+
+echo "starting the chat page on $WEB_HOST:$WEB_PORT (log: var/log/web.log)"
+"$VENV/bin/python" -m channels.webpage --host "$WEB_HOST" --port "$WEB_PORT" \
+  --rasa-port "$RASA_PORT" > var/log/web.log 2>&1 &
 pids+=($!)
 
 # Ready when the REST channel answers; give up (and say why) if a process dies first.
@@ -56,7 +70,7 @@ for _ in $(seq 1 180); do
   for pid in "${pids[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "error: a server stopped while starting; the end of its log:" >&2
-      tail -n 20 var/log/rasa.log var/log/actions.log >&2
+      tail -n 20 var/log/rasa.log var/log/actions.log var/log/web.log >&2
       exit 1
     fi
   done
@@ -64,18 +78,29 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 
+page_host=$WEB_HOST
+case "$page_host" in 127.0.0.1|0.0.0.0|::|"") page_host=localhost ;; esac
+channels=""
+if grep -q '^"channels.slack.SlackInput"' "$credentials"; then
+  channels+="  Slack: events and interactivity go to https://<public host>/webhooks/slack/webhook"$'\n'
+fi
+if grep -q '^"channels.telegram.TelegramInput"' "$credentials"; then
+  channels+="  Telegram: webhook $TELEGRAM_WEBHOOK_URL (its registration: var/log/rasa.log)"$'\n'
+fi
+
 cat <<EOF
 
 Career Coach is running.
+  Chat page:    http://$page_host:$WEB_PORT/
   REST webhook: http://localhost:$RASA_PORT/webhooks/rest/webhook
   Try:  curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
           -H 'Content-Type: application/json' \\
           -d '{"sender": "me", "message": "what does a team lead make?"}'
   Chat in a terminal (another shell):  $VENV/bin/rasa shell --endpoints $endpoints --port $((RASA_PORT + 1))
-  Logs: var/log/rasa.log, var/log/actions.log
+${channels}  Logs: var/log/rasa.log, var/log/actions.log, var/log/web.log
 Press Ctrl-C to stop.
 EOF
 wait -n "${pids[@]}"
 echo "error: a server stopped; the end of its log:" >&2
-tail -n 20 var/log/rasa.log var/log/actions.log >&2
+tail -n 20 var/log/rasa.log var/log/actions.log var/log/web.log >&2
 exit 1

@@ -81,9 +81,10 @@ def start_actions(env: dict[str, str], log_dir: Path, port: int | None = None) -
     return server, port
 
 
-def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int) -> tuple[Server, str]:
-    """A Rasa server with the trained model in models/ and the REST channel; returns it and the
-    REST webhook URL."""
+def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
+               credentials: Path | None = None) -> tuple[Server, str]:
+    """A Rasa server with the trained model in models/ and the channels of ``credentials``
+    (default credentials.yml: REST and socket.io); returns it and the REST webhook URL."""
     models = PROJECT_ROOT / "models"
     if not any(models.glob("*.tar.gz")):
         raise RuntimeError("no trained model in models/: run `make train` first")
@@ -93,7 +94,8 @@ def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int) -> tuple[S
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
     server = Server("Rasa server",
                     [str(VENV_BIN / "rasa"), "run", "--model", str(models), "--endpoints",
-                     str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                     str(endpoints), "--credentials",
+                     str(credentials or PROJECT_ROOT / "credentials.yml"),
                      "--port", str(port), "--interface", "127.0.0.1"], env,
                     log_dir / f"rasa-{port}.log")
     base = f"http://127.0.0.1:{port}"

@@ -1,0 +1,181 @@
+"""Writes the Rasa server's credentials file: the channels that are always on (``credentials.yml``:
+REST and the website's socket.io) plus Slack and Telegram when their environment variables are
+set. ``scripts/run.sh`` runs it before every start, so a channel is on exactly when its
+variables are set, and the bot starts without them.
+
+    python -m channels.credentials [--base credentials.yml] [--out var/credentials.yml]
+
+Why not ``${VAR}`` in credentials.yml: Rasa expands a placeholder only when it is unquoted and
+stops when the variable is unset, so one file cannot leave a channel off. The values are written
+into the file itself (mode 600, under the git-ignored ``var/``), double-quoted so that Rasa never
+expands anything in them.
+
+Website the page's origins may use the socket.io channel: WEB_ORIGINS, else localhost and
+        127.0.0.1 on WEB_PORT (8080)
+
+Slack   on with SLACK_TOKEN and SLACK_SIGNING_SECRET; optional SLACK_CHANNEL (a channel it also
+        answers without an @-mention), SLACK_USE_THREADS (true: answer in a thread),
+        SLACK_API_URL (default Slack's Web API)
+Telegram on with TELEGRAM_TOKEN, TELEGRAM_VERIFY (the bot's username) and TELEGRAM_WEBHOOK_URL;
+        optional TELEGRAM_SECRET_TOKEN (required on every update when set), TELEGRAM_API_URL
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOCKETIO_CLASS = "channels.socketio.SocketIOInput"
+SLACK_CLASS = "channels.slack.SlackInput"
+TELEGRAM_CLASS = "channels.telegram.TelegramInput"
+SLACK_REQUIRED = ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")
+TELEGRAM_REQUIRED = ("TELEGRAM_TOKEN", "TELEGRAM_VERIFY", "TELEGRAM_WEBHOOK_URL")
+TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d+:[\w-]+$")
+# Telegram's rule for setWebhook's secret_token
+SECRET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+TRUE = {"1", "true", "yes", "on"}
+
+
+class ConfigError(ValueError):
+    """A channel's variables are set but wrong."""
+
+
+@dataclass
+class Channels:
+    credentials: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+def _set(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _missing(env: Mapping[str, str], names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if not _set(env, name)]
+
+
+def slack(env: Mapping[str, str]) -> dict[str, Any] | None:
+    if _missing(env, SLACK_REQUIRED):
+        return None
+    config: dict[str, Any] = {"slack_token": _set(env, "SLACK_TOKEN"),
+                              "slack_signing_secret": _set(env, "SLACK_SIGNING_SECRET")}
+    if _set(env, "SLACK_CHANNEL"):
+        config["slack_channel"] = _set(env, "SLACK_CHANNEL")
+    if (_set(env, "SLACK_USE_THREADS") or "").lower() in TRUE:
+        config["use_threads"] = True
+    if _set(env, "SLACK_API_URL"):
+        config["api_url"] = _set(env, "SLACK_API_URL")
+    return config
+
+
+def telegram(env: Mapping[str, str]) -> dict[str, Any] | None:
+    if _missing(env, TELEGRAM_REQUIRED):
+        return None
+    token = _set(env, "TELEGRAM_TOKEN") or ""
+    if not TELEGRAM_TOKEN_PATTERN.match(token):
+        raise ConfigError("TELEGRAM_TOKEN does not look like a bot token from @BotFather "
+                          "(digits, a colon, then letters)")
+    url = _set(env, "TELEGRAM_WEBHOOK_URL") or ""
+    if not url.startswith("https://"):
+        raise ConfigError("TELEGRAM_WEBHOOK_URL must be an https:// URL Telegram can reach, "
+                          "ending in /webhooks/telegram/webhook")
+    config: dict[str, Any] = {"access_token": token,
+                              "verify": (_set(env, "TELEGRAM_VERIFY") or "").lstrip("@"),
+                              "webhook_url": url}
+    secret = _set(env, "TELEGRAM_SECRET_TOKEN")
+    if secret:
+        if not SECRET_TOKEN_PATTERN.match(secret):
+            raise ConfigError("TELEGRAM_SECRET_TOKEN must be 1-256 characters from A-Z, a-z, "
+                              "0-9, _ and -")
+        config["secret_token"] = secret
+    if _set(env, "TELEGRAM_API_URL"):
+        config["api_url"] = _set(env, "TELEGRAM_API_URL")
+    return config
+
+
+def web_origins(env: Mapping[str, str]) -> list[str]:
+    """The web pages that may use the socket.io channel: WEB_ORIGINS (comma- or space-separated,
+    "*" for any), else the chat page at localhost and 127.0.0.1 on WEB_PORT (8080)."""
+    listed = (_set(env, "WEB_ORIGINS") or "").replace(",", " ").split()
+    if listed:
+        return [origin.rstrip("/") for origin in listed]
+    port = _set(env, "WEB_PORT") or "8080"
+    if not port.isdigit():
+        raise ConfigError(f"WEB_PORT must be a port number, not {port!r}")
+    return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+
+
+def channels(env: Mapping[str, str], base: Path) -> Channels:
+    """The credentials for ``env``: the base file's channels (the website's with its origins),
+    then Slack and Telegram if on."""
+    credentials = dict(yaml.safe_load(base.read_text()) or {})
+    result = Channels(credentials)
+    if SOCKETIO_CLASS in credentials:
+        origins = web_origins(env)
+        credentials[SOCKETIO_CLASS] = {**(credentials[SOCKETIO_CLASS] or {}),
+                                       "cors_allowed_origins": "*" if "*" in origins
+                                       else origins}
+    for label, key, required, make in (("Slack", SLACK_CLASS, SLACK_REQUIRED, slack),
+                                       ("Telegram", TELEGRAM_CLASS, TELEGRAM_REQUIRED,
+                                        telegram)):
+        config = make(env)
+        if config is not None:
+            credentials[key] = config
+            result.notes.append(f"{label}: on")
+            continue
+        missing = _missing(env, required)
+        if len(missing) < len(required):
+            result.notes.append(f"{label}: off, {', '.join(missing)} not set "
+                                f"(it needs {', '.join(required)})")
+        else:
+            result.notes.append(f"{label}: off (set {', '.join(required)} to turn it on)")
+    return result
+
+
+class _QuotedDumper(yaml.SafeDumper):
+    """Every string double-quoted: Rasa expands ${...} only in plain (unquoted) scalars."""
+
+
+_QuotedDumper.add_representer(
+    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
+
+
+def write(path: Path, credentials: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write("# Written by `python -m channels.credentials` at every start: do not edit.\n")
+        yaml.dump(credentials, out, Dumper=_QuotedDumper, sort_keys=False,
+                  default_flow_style=False, allow_unicode=True, width=1000)
+    partial.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", type=Path, default=PROJECT_ROOT / "credentials.yml")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "credentials.yml")
+    args = parser.parse_args(argv)
+    try:
+        result = channels(os.environ, args.base)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    write(args.out, result.credentials)
+    print(f"channels: REST and website always on; {'; '.join(result.notes)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Serves the website chat page (web/) and the rasa-webchat widget installed there by npm.
+
+    python -m channels.webpage [--host 127.0.0.1] [--port 8080] [--rasa-port 5005]
+                               [--socket-url URL]
+
+Defaults come from WEB_HOST, WEB_PORT, RASA_PORT and WEB_SOCKET_URL. The page talks to the Rasa
+server's socket.io channel: by default on the page's own host name at RASA_PORT; WEB_SOCKET_URL
+(e.g. https://chat.example.org behind a proxy) replaces that.
+
+Only the page's own files and the widget's bundle are served; nothing else under web/ (not
+node_modules, not package.json). Every answer carries a Content-Security-Policy that allows
+scripts from this server only and connections to this server and the Rasa server only, as a
+second line of defence behind the widget, which shows what people type as text. The widget's
+stylesheet imports a web font from Google: the bundle is served without that import (the page
+uses the system's fonts), so the page makes no request outside these two servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from functools import partial
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WEB_DIR = PROJECT_ROOT / "web"
+WIDGET_BUNDLE = Path("node_modules/rasa-webchat/lib/index.js")
+FONT_IMPORT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+
+# URL path -> (file under web/, content type)
+FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/index.html": ("index.html", "text/html; charset=utf-8"),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/style.css": ("style.css", "text/css; charset=utf-8"),
+    "/favicon.svg": ("favicon.svg", "image/svg+xml"),
+    "/vendor/webchat.js": (str(WIDGET_BUNDLE), "text/javascript; charset=utf-8"),
+}
+
+logger = logging.getLogger(__name__)
+
+
+def socket_origins(socket_url: str | None, host_header: str, rasa_port: int) -> list[str]:
+    """The origins (http and ws) the page may connect to for the socket.io channel."""
+    if socket_url:
+        parts = urlsplit(socket_url)
+        http = f"{parts.scheme}://{parts.netloc}"
+        ws = ("wss" if parts.scheme == "https" else "ws") + f"://{parts.netloc}"
+        return [http, ws]
+    hostname = urlsplit(f"//{host_header}").hostname or "localhost"
+    if ":" in hostname:  # an IPv6 address
+        hostname = f"[{hostname}]"
+    return [f"http://{hostname}:{rasa_port}", f"ws://{hostname}:{rasa_port}"]
+
+
+def content_security_policy(connect: list[str]) -> str:
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        # the widget injects its styles at run time
+        "style-src 'self' 'unsafe-inline'",
+        # the bot may send pictures from anywhere
+        "img-src 'self' data: https: http:",
+        "font-src 'self' data:",
+        "connect-src 'self' " + " ".join(connect),
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def config_script(rasa_port: int, socket_url: str | None) -> bytes:
+    config = {"rasaPort": rasa_port, "socketUrl": socket_url}
+    return f"window.CAREER_COACH = {json.dumps(config)};\n".encode()
+
+
+class PageHandler(BaseHTTPRequestHandler):
+    server_version = "CareerCoachPage"
+    sys_version = ""
+
+    def __init__(self, *args, web_dir: Path, rasa_port: int, socket_url: str | None,
+                 **kwargs) -> None:
+        self.web_dir, self.rasa_port, self.socket_url = web_dir, rasa_port, socket_url
+        super().__init__(*args, **kwargs)
+
+    def do_HEAD(self) -> None:  # noqa: N802 (the name http.server calls)
+        self._serve(with_body=False)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._serve(with_body=True)
+
+    def _serve(self, with_body: bool) -> None:
+        path = urlsplit(self.path).path
+        if path == "/config.js":
+            body, content_type = (config_script(self.rasa_port, self.socket_url),
+                                  "text/javascript; charset=utf-8")
+        elif path in FILES:
+            name, content_type = FILES[path]
+            try:
+                body = (self.web_dir / name).read_bytes()
+            except FileNotFoundError:
+                hint = " (run `make web`: npm installs the widget)" if "node_modules" in name \
+                    else ""
+                self._send(HTTPStatus.NOT_FOUND, f"{name} is missing{hint}\n".encode(),
+                           "text/plain; charset=utf-8", with_body)
+                return
+            if name == str(WIDGET_BUNDLE):
+                body = body.replace(FONT_IMPORT, b"")
+        else:
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8",
+                       with_body)
+            return
+        self._send(HTTPStatus.OK, body, content_type, with_body)
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, with_body: bool) -> None:
+        connect = socket_origins(self.socket_url, self.headers.get("Host", ""), self.rasa_port)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", content_security_policy(connect))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
+        logger.info("%s %s", self.address_string(), format % args)
+
+
+def make_server(host: str, port: int, rasa_port: int, socket_url: str | None = None,
+                web_dir: Path = WEB_DIR) -> ThreadingHTTPServer:
+    handler = partial(PageHandler, web_dir=web_dir, rasa_port=rasa_port, socket_url=socket_url)
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve Career Coach's website chat page")
+    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    parser.add_argument("--rasa-port", type=int,
+                        default=int(os.environ.get("RASA_PORT", "5005")))
+    parser.add_argument("--socket-url", default=os.environ.get("WEB_SOCKET_URL") or None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if not (WEB_DIR / WIDGET_BUNDLE).exists():
+        print(f"error: {WEB_DIR / WIDGET_BUNDLE} is missing: run `make web` (npm ci in web/)",
+              file=sys.stderr)
+        return 1
+    server = make_server(args.host, args.port, args.rasa_port, args.socket_url)
+    logger.info("serving the chat page on http://%s:%s/", args.host, args.port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
