@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
 from actions.context import current, mentioned
-from actions.replies import bullets, figures, say, sources
+from actions.replies import PLAN_BUTTON, bullets, figures, plan_payload, say, sources
 from knowledge.repository import CareerKnowledge
 
 
@@ -44,7 +44,9 @@ class SkillsForCareerAnswer(Answer):
             return {}
         career = kb.career(career_id)
         bridging = [kb.skill(s).name for s in career.skill_ids]
-        say(dispatcher, "utter_skills_for_career", career=career.name, why=career.why_fit,
+        say(dispatcher, "utter_skills_for_career",
+            [(f"Plan my move into {career.name}", plan_payload(career.id))],
+            career=career.name, why=career.why_fit,
             bridging=", ".join(bridging) if bridging else "the documents name none for it",
             to_add=", ".join(career.to_add) if career.to_add
             else "the documents don't say",
@@ -85,7 +87,7 @@ class CareersFitMeAnswer(Answer):
                  f"{', '.join(s.name.lower() for s in m.shared_skills)}" for m in matches]
         say(dispatcher, "utter_careers_fit_me",
             [(f"Skills for {m.career.name}", f'/skills_for_career{{"career": "{m.career.id}"}}')
-             for m in matches],
+             for m in matches] + [(PLAN_BUTTON, plan_payload())],
             careers=bullets(lines),
             sources=sources(c for m in matches for c in m.career.sources))
         return {"career": matches[0].career.id}

@@ -10,7 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from knowledge.formatting import amount, figure
 from knowledge.records import Citation, Figure
 
-__all__ = ["amount", "bullets", "buttons", "figure", "figures", "numbered", "say", "sources"]
+__all__ = ["PLAN_BUTTON", "amount", "bullets", "buttons", "figure", "figures", "numbered",
+           "plan_payload", "say", "sources"]
+
+# The button that starts a personal plan, offered after answers it naturally follows.
+PLAN_BUTTON = "Make my personal plan"
+
+
+def plan_payload(career_id: str | None = None) -> str:
+    """/start_plan, with the target career filled in when there is one."""
+    return f'/start_plan{{"career": "{career_id}"}}' if career_id else "/start_plan"
 
 
 def bullets(lines: Iterable[str]) -> str:

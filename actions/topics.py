@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
 from actions.context import mentioned
-from actions.replies import bullets, figures, say, sources
+from actions.replies import PLAN_BUTTON, bullets, figures, plan_payload, say, sources
 from knowledge.records import Citation, Fact, Figure
 from knowledge.repository import CareerKnowledge, UnknownEntry
 
@@ -25,12 +25,13 @@ class Topic:
     entity: str | None = None  # an entity naming one fact of these kinds ("what is AHT")
     per_line_sources: bool = False  # where documents disagree, each line names its source
     numbered: bool = False  # steps keep their order and show it
+    offers_plan: bool = False  # the natural next step is a personal plan: a button for it
 
 
 TOPICS: dict[str, Topic] = {
-    "why_leave": Topic(("why_leave",)),
+    "why_leave": Topic(("why_leave",), offers_plan=True),
     "why_stay": Topic(("pros", "leaving_disadvantages")),
-    "steps_to_leave": Topic(("steps_out",), numbered=True),
+    "steps_to_leave": Topic(("steps_out",), numbered=True, offers_plan=True),
     "ask_education": Topic(("education", "training_options", "certifications")),
     "ask_outlook": Topic(("outlook",), per_line_sources=True),
     "ask_ai": Topic(("ai_automation",)),
@@ -91,7 +92,8 @@ class TopicAnswer:
         rest = [] if spec.numbered else [f.title for f in facts[IN_FULL:]]
         listing = ("\n".join(f"{i}. {line}" for i, line in enumerate(shown, 1)) if spec.numbered
                    else bullets(shown))
-        say(dispatcher, f"utter_topic_{self.topic}", items=listing,
+        say(dispatcher, f"utter_topic_{self.topic}",
+            [(PLAN_BUTTON, plan_payload())] if spec.offers_plan else [], items=listing,
             more=f"\nAlso: {'; '.join(rest)}." if rest else "",
             sources="" if spec.per_line_sources
             else sources(c for f in facts for c in evidence(kb, f)[1]))

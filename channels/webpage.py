@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from functools import partial
 from http import HTTPStatus
@@ -42,6 +43,9 @@ FILES = {
     "/favicon.svg": ("favicon.svg", "image/svg+xml"),
     "/vendor/webchat.js": (str(WIDGET_BUNDLE), "text/javascript; charset=utf-8"),
 }
+
+# /plan/<signed token>.md: a person's plan, by the link the bot gave them (plans/links.py)
+PLAN_PATH = re.compile(r"/plan/([A-Za-z0-9_-]{1,400}\.[0-9a-f]{32})\.md")
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +102,10 @@ class PageHandler(BaseHTTPRequestHandler):
 
     def _serve(self, with_body: bool) -> None:
         path = urlsplit(self.path).path
+        plan = PLAN_PATH.fullmatch(path)
+        if plan:
+            self._serve_plan(plan.group(1), with_body)
+            return
         if path == "/config.js":
             body, content_type = (config_script(self.rasa_port, self.socket_url),
                                   "text/javascript; charset=utf-8")
@@ -119,7 +127,33 @@ class PageHandler(BaseHTTPRequestHandler):
             return
         self._send(HTTPStatus.OK, body, content_type, with_body)
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str, with_body: bool) -> None:
+    def _serve_plan(self, token: str, with_body: bool) -> None:
+        """The person's plan as a Markdown download, by the signed link the bot gave them."""
+        from plans.export import to_markdown
+        from plans.links import sender_for
+        from plans.store import PlanStore
+
+        sender_id = sender_for(token)
+        if sender_id is None:
+            self._send(HTTPStatus.NOT_FOUND, b"no such plan\n", "text/plain; charset=utf-8",
+                       with_body)
+            return
+        try:
+            saved = PlanStore().load(sender_id)
+        except Exception:  # a database that is down: say so, keep serving the page
+            logger.exception("could not read the plan of %s", sender_id)
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"the plans can't be read right now\n",
+                       "text/plain; charset=utf-8", with_body)
+            return
+        if saved is None:
+            self._send(HTTPStatus.NOT_FOUND, b"no plan saved for this conversation\n",
+                       "text/plain; charset=utf-8", with_body)
+            return
+        self._send(HTTPStatus.OK, to_markdown(saved).encode(), "text/markdown; charset=utf-8",
+                   with_body, download="career-plan.md")
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, with_body: bool,
+              download: str | None = None) -> None:
         connect = socket_origins(self.socket_url, self.headers.get("Host", ""), self.rasa_port)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -128,6 +162,8 @@ class PageHandler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-cache")
+        if download:
+            self.send_header("Content-Disposition", f'attachment; filename="{download}"')
         self.end_headers()
         if with_body:
             self.wfile.write(body)

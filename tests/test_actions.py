@@ -219,3 +219,11 @@ def test_unsure_offers_the_two_likeliest_readings_with_the_entities():
     payloads = [b["payload"] for b in reply.buttons]
     assert payloads == ['/ask_salary{"role": "team_lead"}', '/ask_years{"role": "team_lead"}',
                         "/help"]
+
+
+def test_answers_that_lead_to_a_plan_offer_one(kb):
+    assert "/start_plan" in [b["payload"] for b in answer("steps_to_leave").buttons]
+    career = kb.careers()[0]
+    reply = answer("skills_for_career", entities={"career": career.id})
+    assert f'/start_plan{{"career": "{career.id}"}}' in [b["payload"] for b in reply.buttons]
+    assert "/start_plan" not in [b["payload"] for b in answer("ask_tools").buttons]

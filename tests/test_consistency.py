@@ -58,6 +58,9 @@ def test_every_response_an_action_uses_exists_and_every_response_is_used():
     used |= {f"utter_topic_{t}" for t in TOPICS}
     used |= {s["action"] for s in dialogue_steps() if s.get("action", "").startswith("utter_")}
     used.add("utter_default")  # said by Rasa's action_default_fallback
+    # a form asks for each of its slots with utter_ask_<slot> (unless an action_ask_ does)
+    used |= {f"utter_ask_{slot}" for form in domain()["forms"].values()
+             for slot in form["required_slots"]}
     responses = set(domain()["responses"])
     assert used - responses == set(), "used but not in domain.yml"
     assert responses - used == set(), "in domain.yml but never used"

@@ -1,0 +1,180 @@
+"""The personal plan once the questions are answered: build it, step through it, export it,
+delete it. The plan itself comes from plans/ (a pure function of the profile and the knowledge
+base); it is saved by sender id, so a person who comes back later continues where they were."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.knowledge_base import knowledge
+from actions.plan_form import ELSEWHERE, NOT_SURE, UNKNOWN_YEARS
+from actions.plan_store import plans
+from actions.replies import bullets, say, sources
+from plans.builder import build_plan
+from plans.export import to_markdown
+from plans.links import token_for
+from plans.profile import Profile
+from plans.saved import SavedPlan
+from plans.store import PlanStore
+
+# The answers of one plan's questions: cleared once the plan is built, so the next plan asks
+# again. The place is kept: it is where the person works, not an answer to this plan only.
+PLAN_ANSWERS = ("plan_role", "plan_years", "plan_strengths", "plan_priorities", "plan_target")
+
+
+def profile_from(tracker: Tracker) -> Profile:
+    years = tracker.get_slot("plan_years")
+    target = tracker.get_slot("plan_target")
+    region = tracker.get_slot("plan_region")
+    return Profile(
+        current_role_id=tracker.get_slot("plan_role"),
+        years_in_service=None if years in (None, UNKNOWN_YEARS) else int(years),
+        target_career_id=None if target in (None, NOT_SURE) else target,
+        strengths=tuple(tracker.get_slot("plan_strengths") or ()),
+        priorities=tuple(tracker.get_slot("plan_priorities") or ()),
+        region_id=None if region in (None, ELSEWHERE) else region,
+        country_id=tracker.get_slot("plan_country") if region != ELSEWHERE else None,
+    )
+
+
+def show_step(dispatcher: CollectingDispatcher, saved: SavedPlan) -> None:
+    """The current step with where the person is ("Step 3 of 8"), or the end of the plan."""
+    step = saved.current
+    if step is None:
+        say(dispatcher, "utter_plan_finished", done=len(saved.done_ids), total=saved.total)
+        return
+    status = " (done)" if saved.is_done(step.id) else " (skipped)" if saved.is_skipped(
+        step.id) else ""
+    say(dispatcher, "utter_plan_step", position=saved.position.number, total=saved.total,
+        status=status, title=step.title, detail=step.detail, why=step.why,
+        sources=sources(step.citations))
+
+
+def show_whole(dispatcher: CollectingDispatcher, saved: SavedPlan) -> None:
+    def line(number: int, title: str, step_id: str) -> str:
+        mark = "✓ " if saved.is_done(step_id) else "– " if saved.is_skipped(step_id) else ""
+        here = "  ← you are here" if number == saved.position.number else ""
+        return f"{number}. {mark}{title}{here}"
+
+    steps = "\n".join(line(i, s.title, s.id) for i, s in enumerate(saved.steps, 1))
+    say(dispatcher, "utter_plan_whole", career=saved.target_name, done=len(saved.done_ids),
+        total=saved.total, position=saved.position.number or saved.total, steps=steps)
+
+
+def unavailable(dispatcher: CollectingDispatcher) -> list[EventType]:
+    say(dispatcher, "utter_plan_unavailable")
+    return []
+
+
+class ActionPlanBuild(Action):
+    """After the last question: build the plan, save it, show the first step."""
+
+    def name(self) -> str:
+        return "action_plan_build"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        plan = build_plan(profile_from(tracker), knowledge())
+        if plan.suggestions:
+            say(dispatcher, "utter_plan_career_suggestions", career=plan.target_name,
+                suggestions=bullets(f"{s.career.name}: {s.why}" for s in plan.suggestions))
+        try:
+            saved = plans().save(tracker.sender_id, plan)
+        except SQLAlchemyError:
+            return unavailable(dispatcher)
+        say(dispatcher, "utter_plan_ready", career=saved.target_name, total=saved.total)
+        show_step(dispatcher, saved)
+        return [SlotSet(slot, None) for slot in PLAN_ANSWERS]
+
+
+# intent -> what it does to the saved plan (None: only looks)
+MOVES: dict[str, Callable[[PlanStore, str], SavedPlan | None]] = {
+    "plan_next": PlanStore.next,
+    "plan_back": PlanStore.back,
+    "plan_skip": PlanStore.skip,
+    "plan_done": PlanStore.mark_done,
+    "plan_restart": PlanStore.restart,
+    "plan_repeat": PlanStore.current,
+    "plan_resume": PlanStore.current,
+    "plan_show": PlanStore.current,
+}
+
+
+class ActionPlanStep(Action):
+    """next, back, repeat, skip, done, start over, where was I, the whole plan."""
+
+    def name(self) -> str:
+        return "action_plan_step"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or "plan_resume"
+        move = MOVES.get(intent, PlanStore.current)
+        try:
+            before = plans().current(tracker.sender_id)
+            saved = move(plans(), tracker.sender_id) if before is not None else None
+        except SQLAlchemyError:
+            return unavailable(dispatcher)
+        if before is None or saved is None:
+            say(dispatcher, "utter_no_plan")
+            return []
+        if intent == "plan_show":
+            show_whole(dispatcher, saved)
+            return []
+        if intent == "plan_back" and before.at_start:
+            say(dispatcher, "utter_plan_at_start")
+        if intent == "plan_restart":
+            say(dispatcher, "utter_plan_restarted")
+        show_step(dispatcher, saved)
+        return []
+
+
+class ActionPlanExport(Action):
+    """The whole plan as Markdown, to copy or save."""
+
+    def name(self) -> str:
+        return "action_plan_export"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        try:
+            saved = plans().load(tracker.sender_id)
+        except SQLAlchemyError:
+            return unavailable(dispatcher)
+        if saved is None:
+            say(dispatcher, "utter_no_plan")
+            return []
+        if tracker.get_latest_input_channel() == "socketio":
+            # On the website: a download link (served by the page, channels/webpage.py).
+            say(dispatcher, "utter_plan_download", link=f"/plan/{token_for(saved.sender_id)}.md")
+        else:
+            say(dispatcher, "utter_plan_export", markdown=to_markdown(saved))
+        return []
+
+
+class ActionPlanDelete(Action):
+    """After the person confirmed ("forget me"): the plan and its progress go, the plan's
+    answers, and the whole conversation: the restart event marked to forget makes the Rasa
+    server's tracker store delete it once this turn is over (ops/tracker_store.py; deleting it
+    here would be undone when Rasa saves the turn), and the next message starts afresh."""
+
+    def name(self) -> str:
+        return "action_plan_delete"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        from ops.forget import forget_event
+
+        try:
+            deleted = plans().delete(tracker.sender_id)
+        except SQLAlchemyError:
+            return unavailable(dispatcher)
+        say(dispatcher, "utter_plan_deleted" if deleted else "utter_plan_nothing_to_delete")
+        return [*(SlotSet(slot, None) for slot in (*PLAN_ANSWERS, "plan_region", "plan_country")),
+                forget_event()]

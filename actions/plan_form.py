@@ -1,0 +1,261 @@
+"""The plan's questions (plan_form in domain.yml): each answer is turned into knowledge-base ids.
+
+An answer it can't use is asked again; after two in a row a sensible default is taken, and said.
+A question asked instead of an answer ("what does a manager make?") is answered, and the form
+asks again: that is why every slot is filled from any text and sorted out here, rather than by
+excluding question intents (an answer like "pay" or "I'm good with people" reads as a question).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answer import answers
+from actions.context import mentioned
+from actions.knowledge_base import knowledge
+from actions.replies import say
+from knowledge.repository import CareerKnowledge, UnknownEntry
+from plans.profile import priority_ids, priority_label
+
+# A message read as a question with at least this confidence is answered, not taken as an answer.
+QUESTION_CONFIDENCE = 0.8
+MISSES_BEFORE_DEFAULT = 2
+MAX_YEARS = 50
+NOT_SURE = "not_sure"  # plan_target: suggest careers
+ELSEWHERE = "elsewhere"  # plan_region: a place the documents don't cover
+UNKNOWN_YEARS = "unknown"  # plan_years: not said
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    return yaml.safe_load((Path(__file__).parent / "plan_answers.yml").read_text())
+
+
+def text_of(value: Any) -> str:
+    """A slot's raw answer as text: a list slot (strengths, priorities) filled from text holds
+    the message as a one-item list."""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9.']+", text.lower())
+
+
+def says_any(text: str, phrases: list[str]) -> bool:
+    """Whether one of the phrases occurs in the text as whole words."""
+    padded = f" {' '.join(words(text))} "
+    return any(f" {' '.join(words(p))} " in padded for p in phrases)
+
+
+def parse_years(text: str) -> int | None:
+    """Whole years from "3", "3 years", "six months", "about a year and a half"."""
+    tokens = words(text)
+    numbers: dict[str, int] = vocabulary()["numbers"]
+    for i, token in enumerate(tokens):
+        value: float | None = None
+        if re.fullmatch(r"\d+(\.\d+)?", token):
+            value = float(token)
+        elif token in ("a", "an"):
+            # "a year" is one; "a couple of years" is the couple's
+            if i + 1 < len(tokens) and tokens[i + 1].startswith(("year", "month")):
+                value = 1
+        elif token in numbers:
+            value = numbers[token]
+        if value is None:
+            continue
+        unit = next((t for t in tokens[i + 1:i + 3] if t.startswith(("year", "yr", "month"))),
+                    "year")
+        years = int(value // 12) if unit.startswith("month") else int(value)
+        return years if 0 <= years <= MAX_YEARS else None
+    if says_any(text, ["just started", "new", "brand new", "first week", "first month"]):
+        return 0
+    return None
+
+
+def parse_priorities(text: str) -> list[str]:
+    vocab = vocabulary()
+    phrases = [p for p in vocab["all_priorities"] if p != "all"]
+    if says_any(text, phrases) or words(text) == ["all"]:
+        return list(priority_ids())
+    return [p for p in priority_ids() if says_any(text, vocab["priorities"][p])]
+
+
+def known(kb: CareerKnowledge, lookup: str, value: Any) -> bool:
+    """Whether a slot value is already a knowledge-base id (a button, or an earlier message)."""
+    try:
+        getattr(kb, lookup)(value)
+        return True
+    except (UnknownEntry, TypeError):
+        return False
+
+
+class ValidatePlanForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_plan_form"
+
+    # --- one method per question: the value, or None when the answer can't be used ---
+
+    def read_plan_role(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
+        roles = mentioned(tracker, "role")
+        if roles:
+            return roles[0]
+        return value if known(kb, "role", value) else None
+
+    def read_plan_years(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(value) if 0 <= value <= MAX_YEARS else None
+        return parse_years(text_of(value))
+
+    def read_plan_strengths(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
+        skills = mentioned(tracker, "skill")
+        if skills:
+            return skills
+        if isinstance(value, list) and value and all(known(kb, "skill", v) for v in value):
+            return value
+        return None
+
+    def read_plan_priorities(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
+        if isinstance(value, list) and value and set(value) <= set(priority_ids()):
+            return value
+        return parse_priorities(text_of(value)) or None
+
+    def read_plan_target(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
+        careers = mentioned(tracker, "career")
+        if careers:
+            return careers[0]
+        if value == NOT_SURE or known(kb, "career", value):
+            return value
+        return NOT_SURE if says_any(text_of(value), vocabulary()["not_sure"]) else None
+
+    def read_plan_region(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
+        regions = mentioned(tracker, "region")
+        if regions:
+            return regions[0]
+        if value == ELSEWHERE or known(kb, "region", value):
+            return value
+        return ELSEWHERE if says_any(text_of(value), vocabulary()["elsewhere"]) else None
+
+    # --- what to take after two answers it couldn't use, and how to say it ---
+
+    def default_for(self, slot: str, kb: CareerKnowledge) -> tuple[Any, str]:
+        if slot == "plan_role":
+            first = kb.ladder()[0]
+            return first.id, f"“{first.name}”"
+        if slot == "plan_years":
+            return UNKNOWN_YEARS, "no number of years"
+        if slot == "plan_strengths":
+            common = kb.transferable_skills()[:3]
+            return [s.id for s in common], "the strengths most people bring from customer " \
+                f"service ({', '.join(s.name.lower() for s in common)})"
+        if slot == "plan_priorities":
+            return list(priority_ids()), "all your priorities weighed equally (" + ", ".join(
+                priority_label(p).lower() for p in priority_ids()) + ")"
+        if slot == "plan_target":
+            return NOT_SURE, "the careers that fit you best"
+        return ELSEWHERE, "no region (I'll say where my figures come from)"
+
+    def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
+                  tracker: Tracker) -> dict[str, Any]:
+        kb = knowledge()
+        reader = getattr(self, f"read_{slot}")
+        read = reader(value, tracker, kb)
+        if read is not None:
+            return {slot: read, "plan_misses": 0}
+        if tracker.get_slot("requested_slot") != slot:
+            return {slot: None}  # filled in passing by something that isn't an answer: ignore
+        intent = tracker.latest_message.get("intent") or {}
+        question = answers().get(intent.get("name") or "")
+        if question is not None and (intent.get("confidence") or 0) >= QUESTION_CONFIDENCE:
+            # A question instead of an answer: answer it; the form then asks again.
+            try:
+                subjects = question.answer(dispatcher, tracker, kb)
+            except UnknownEntry:
+                say(dispatcher, "utter_unknown_subject")
+                subjects = {}
+            return {slot: None, **{k: v for k, v in subjects.items() if k in ("role", "career")}}
+        misses = int(tracker.get_slot("plan_misses") or 0) + 1
+        if misses >= MISSES_BEFORE_DEFAULT:
+            default, described = self.default_for(slot, kb)
+            say(dispatcher, "utter_plan_answer_defaulted", value=described)
+            return {slot: default, "plan_misses": 0}
+        say(dispatcher, "utter_plan_answer_not_understood")
+        return {slot: None, "plan_misses": misses}
+
+    def validate_plan_role(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._validate("plan_role", value, dispatcher, tracker)
+
+    def validate_plan_years(self, value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._validate("plan_years", value, dispatcher, tracker)
+
+    def validate_plan_strengths(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._validate("plan_strengths", value, dispatcher, tracker)
+
+    def validate_plan_priorities(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._validate("plan_priorities", value, dispatcher, tracker)
+
+    def validate_plan_target(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._validate("plan_target", value, dispatcher, tracker)
+
+    def validate_plan_region(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._validate("plan_region", value, dispatcher, tracker)
+
+
+class ActionAskPlanRole(Action):
+    """The first question, with the ladder's levels as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_plan_role"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        say(dispatcher, "utter_ask_plan_role", [(r.name, r.name) for r in knowledge().ladder()])
+        return []
+
+
+class ActionAskPlanTarget(Action):
+    """Which career: as buttons, the careers that value the strengths just named (else the
+    documents' first ones), and "not sure"."""
+
+    BUTTONS = 5
+
+    def name(self) -> str:
+        return "action_ask_plan_target"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        kb = knowledge()
+        strengths = [s for s in tracker.get_slot("plan_strengths") or [] if known(kb, "skill", s)]
+        careers = [m.career for m in kb.paths_for(strengths)] or list(kb.careers())
+        pairs = [(c.name, c.name) for c in careers[:self.BUTTONS]] + [("Not sure", "not sure")]
+        say(dispatcher, "utter_ask_plan_target", pairs)
+        return []
+
+
+class ActionAskPlanRegion(Action):
+    """Where they work: the regions the documents cover as buttons, and "somewhere else"."""
+
+    def name(self) -> str:
+        return "action_ask_plan_region"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        pairs = [(r.name, r.name) for r in knowledge().regions()]
+        say(dispatcher, "utter_ask_plan_region", pairs + [("Somewhere else", "somewhere else")])
+        return []

@@ -1,0 +1,131 @@
+"""The plan's actions as functions of a tracker, on a temporary plan database: building and
+saving, every stepping command with "step n of N", export, deletion, a database that is down."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import knowledge_base, plan_store
+from actions.plan import ActionPlanBuild, ActionPlanDelete, ActionPlanExport, ActionPlanStep
+from plans.store import PlanStore
+from tests.actions_support import rendered, run, tracker
+
+PERSON = "tester"  # the sender id of tests.actions_support.tracker
+
+
+@pytest.fixture(autouse=True)
+def store(kb, tmp_path):
+    knowledge_base.use(kb)
+    store = PlanStore(f"sqlite:///{tmp_path / 'plans.db'}")
+    store.create_all()
+    plan_store.use(store)
+    yield store
+    plan_store.use(None)
+    knowledge_base.use(None)
+    store.dispose()
+
+
+def answers(kb, **changes):
+    slots = {"plan_role": "representative", "plan_years": 2,
+             "plan_strengths": [s.id for s in kb.transferable_skills()[:2]],
+             "plan_priorities": ["pay"], "plan_target": kb.careers()[0].id,
+             "plan_region": "us"}
+    slots.update(changes)
+    return slots
+
+
+def build(kb, **changes):
+    return run(ActionPlanBuild(), tracker("affirm", slots=answers(kb, **changes)))
+
+
+def step(intent: str):
+    return run(ActionPlanStep(), tracker(intent))
+
+
+def test_a_built_plan_is_saved_and_its_first_step_shown(kb, store):
+    reply = build(kb)
+    saved = store.load(PERSON)
+    assert saved is not None and saved.target_career_id == kb.careers()[0].id
+    assert reply.responses == ["utter_plan_ready", "utter_plan_step"]
+    assert f"Step 1 of {saved.total}: {saved.steps[0].title}" in reply.text
+    assert kb.careers()[0].name in reply.text
+    # the answers are cleared for the next plan; the place is kept
+    assert reply.slot("plan_role") is None and reply.slot("plan_target") is None
+    assert "plan_region" not in [e["name"] for e in reply.events]
+
+
+def test_not_sure_shows_the_three_suggestions_with_why(kb, store):
+    reply = build(kb, plan_target="not_sure")
+    saved = store.load(PERSON)
+    assert reply.responses[0] == "utter_plan_career_suggestions"
+    suggestions = rendered(reply.messages[0]).split("\n")
+    assert sum(1 for line in suggestions if line.startswith("• ")) == 3
+    assert saved is not None and f"around {saved.target_name}" in reply.text
+
+
+def test_stepping_commands_move_and_say_where_the_person_is(kb, store):
+    build(kb)
+    total = store.load(PERSON).total
+    assert "Step 2 of" in step("plan_next").text
+    assert "Step 2 of" in step("plan_repeat").text
+    assert "Step 1 of" in step("plan_back").text
+    reply = step("plan_back")
+    assert reply.responses == ["utter_plan_at_start", "utter_plan_step"] and "Step 1" in reply.text
+    assert "Step 2 of" in step("plan_done").text
+    assert store.load(PERSON).done_ids == (store.load(PERSON).steps[0].id,)
+    assert "Step 3 of" in step("plan_skip").text
+    whole = step("plan_show")
+    assert whole.responses == ["utter_plan_whole"]
+    assert f"1 of {total} steps done; you're on step 3" in whole.text
+    assert "✓" in whole.text and "← you are here" in whole.text
+    restarted = step("plan_restart")
+    assert restarted.responses == ["utter_plan_restarted", "utter_plan_step"]
+    assert "Step 1 of" in restarted.text and "(done)" not in restarted.text
+    assert store.load(PERSON).done_ids == ()
+
+
+def test_the_end_of_the_plan_is_said(kb, store):
+    build(kb)
+    for _ in range(store.load(PERSON).total):
+        reply = step("plan_next")
+    assert reply.responses == ["utter_plan_finished"]
+
+
+def test_where_was_i_continues_at_the_saved_step_with_a_new_store(kb, store, tmp_path):
+    build(kb)
+    step("plan_next")
+    step("plan_next")
+    plan_store.use(PlanStore(f"sqlite:///{tmp_path / 'plans.db'}"))  # as after a restart
+    assert "Step 3 of" in step("plan_resume").text
+
+
+def test_without_a_plan_each_command_offers_to_start_one(kb):
+    for intent in ("plan_next", "plan_resume", "plan_show", "plan_done"):
+        reply = step(intent)
+        assert reply.responses == ["utter_no_plan"]
+    assert run(ActionPlanExport(), tracker("plan_export")).responses == ["utter_no_plan"]
+
+
+def test_export_is_the_whole_plan_in_markdown(kb, store):
+    build(kb)
+    step("plan_done")
+    text = run(ActionPlanExport(), tracker("plan_export")).text
+    saved = store.load(PERSON)
+    positions = [text.index(s.title) for s in saved.steps]
+    assert positions == sorted(positions)
+    assert "[x]" in text
+
+
+def test_delete_removes_the_plan_and_the_answers(kb, store):
+    build(kb)
+    reply = run(ActionPlanDelete(), tracker("affirm"))
+    assert reply.responses == ["utter_plan_deleted"] and store.load(PERSON) is None
+    assert reply.slot("plan_region") is None
+    assert run(ActionPlanDelete(), tracker("affirm")).responses == ["utter_plan_nothing_to_delete"]
+
+
+def test_a_database_that_is_down_gets_a_kind_reply(kb):
+    plan_store.use(PlanStore("postgresql+psycopg2://postgres@127.0.0.1:9/nowhere"))
+    assert step("plan_next").responses == ["utter_plan_unavailable"]
+    assert build(kb).responses == ["utter_plan_unavailable"]
+    assert run(ActionPlanDelete(), tracker("affirm")).responses == ["utter_plan_unavailable"]
