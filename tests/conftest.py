@@ -12,6 +12,7 @@ from knowledge import settings
 from knowledge.build import build
 from knowledge.documents import Document, read_documents
 from knowledge.repository import CareerKnowledge
+from tests.postgres_support import throwaway_database
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +37,13 @@ def built(tmp_path_factory) -> tuple[str, Path]:
 @pytest.fixture(scope="session")
 def kb(built) -> CareerKnowledge:
     return CareerKnowledge.load(built[0])
+
+
+@pytest.fixture
+def pg_url():
+    """A new, empty PostgreSQL database (tests/postgres_support.py), dropped afterwards."""
+    with throwaway_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

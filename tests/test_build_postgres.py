@@ -4,41 +4,13 @@ except on CI, where it must be there."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from knowledge.build import build
 from knowledge.repository import CareerKnowledge
 
 pytestmark = pytest.mark.postgres
-SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture
-def pg_url():
-    """A new, empty database on the server, dropped afterwards."""
-    admin = create_engine(SERVER, future=True, isolation_level="AUTOCOMMIT")
-    name = f"career_coach_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as err:
-        admin.dispose()
-        message = f"PostgreSQL not reachable at {SERVER}: {err.orig}".strip()
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_the_build_on_postgresql_matches_sqlite(pg_url, kb, tmp_path):

@@ -4,17 +4,13 @@ runs on SQLite and, where the server named by TEST_POSTGRES_URL is reachable, on
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timezone
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, inspect
 
 from knowledge.build import build
 from knowledge.repository import CareerKnowledge, read_tables
@@ -27,30 +23,6 @@ from plans.progress import Progress
 from plans.saved import SavedPlan
 from plans.store import PlanStore, metadata
 from tests.plan_support import PROFILES
-
-SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A new, empty database on the server, dropped afterwards (as in test_build_postgres)."""
-    admin = create_engine(SERVER, future=True, isolation_level="AUTOCOMMIT")
-    name = f"career_coach_plans_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as err:
-        admin.dispose()
-        message = f"PostgreSQL not reachable at {SERVER}: {err.orig}".strip()
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
