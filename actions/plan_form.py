@@ -33,6 +33,9 @@ MAX_YEARS = 50
 NOT_SURE = "not_sure"  # plan_target: suggest careers
 ELSEWHERE = "elsewhere"  # plan_region: a place the documents don't cover
 UNKNOWN_YEARS = "unknown"  # plan_years: not said
+# The questions, in the order plan_form asks them (domain.yml)
+PLAN_SLOTS = ("plan_role", "plan_years", "plan_strengths", "plan_priorities", "plan_target",
+              "plan_region")
 
 
 @cache
@@ -192,29 +195,21 @@ class ValidatePlanForm(FormValidationAction):
         say(dispatcher, "utter_plan_answer_not_understood")
         return {slot: None, "plan_misses": misses}
 
-    def validate_plan_role(self, value: Any, dispatcher: CollectingDispatcher,
-                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._validate("plan_role", value, dispatcher, tracker)
 
-    def validate_plan_years(self, value: Any, dispatcher: CollectingDispatcher,
-                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._validate("plan_years", value, dispatcher, tracker)
+# rasa_sdk finds a slot's validation by the name validate_<slot>; every question is validated
+# the same way (read_<slot>, then _validate), so the methods are made here rather than written
+# out six times.
+def _validator(slot: str) -> Any:
+    def validate(self: ValidatePlanForm, value: Any, dispatcher: CollectingDispatcher,
+                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._validate(slot, value, dispatcher, tracker)
 
-    def validate_plan_strengths(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._validate("plan_strengths", value, dispatcher, tracker)
+    validate.__name__ = f"validate_{slot}"
+    return validate
 
-    def validate_plan_priorities(self, value: Any, dispatcher: CollectingDispatcher,
-                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._validate("plan_priorities", value, dispatcher, tracker)
 
-    def validate_plan_target(self, value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._validate("plan_target", value, dispatcher, tracker)
-
-    def validate_plan_region(self, value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._validate("plan_region", value, dispatcher, tracker)
+for _slot in PLAN_SLOTS:
+    setattr(ValidatePlanForm, f"validate_{_slot}", _validator(_slot))
 
 
 class ActionAskPlanRole(Action):

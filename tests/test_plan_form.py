@@ -176,3 +176,11 @@ def test_the_target_question_offers_careers_for_the_strengths_and_not_sure(kb):
 def test_the_region_question_offers_the_documents_regions(kb):
     reply = run(ActionAskPlanRegion(), tracker("start_plan"))
     assert [b["title"] for b in reply.buttons][:-1] == [r.name for r in kb.regions()]
+
+
+def test_every_question_of_the_form_is_validated():
+    from actions.plan_form import PLAN_SLOTS
+
+    assert PLAN_SLOTS == tuple(domain()["forms"]["plan_form"]["required_slots"])
+    for slot in PLAN_SLOTS:
+        assert callable(getattr(ValidatePlanForm(), f"validate_{slot}"))
