@@ -20,7 +20,7 @@ export RASA_PORT ?= 5005
 export ACTIONS_PORT ?= 5055
 
 .PHONY: help install lock kb kb-check kb-show train web chromium run test lint validate \
-	test-stories nlu-eval bench-latency clean
+	test-stories nlu-eval bench-latency bench clean nginx scale-test forget
 
 help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
@@ -100,6 +100,17 @@ chromium: ## install Debian's chromium for the browser tests when it is missing
 	else echo "warning: no Chromium at $(CHROMIUM) and no apt-get: the browser tests will be \
 	skipped (install Chromium and run make test CHROMIUM=/path/to/chromium)" >&2; fi
 
+# The scale and fault tests run Debian's nginx as the load balancer (never as a service);
+# NGINX=path for another one.
+NGINX ?= /usr/sbin/nginx
+nginx: ## install Debian's nginx for the scale and fault tests when it is missing
+	@if [ -x "$(NGINX)" ]; then exit 0; fi; \
+	if command -v apt-get > /dev/null; then \
+	  echo "installing Debian's nginx for the scale and fault tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx > /dev/null; \
+	else echo "warning: no nginx at $(NGINX) and no apt-get: the scale and fault tests will \
+	be skipped (install nginx and run make test NGINX=/path/to/nginx)" >&2; fi
+
 run: train web ## build what is missing, start the action server, the Rasa server and the chat page
 	@VENV=$(VENV) scripts/run.sh
 
@@ -116,15 +127,25 @@ nlu-eval: train ## held-out NLU scores: intent and entity precision, recall, F1
 bench-latency: train ## one turn's latency over REST (p50/p95 of 100 turns, action server in the loop)
 	$(PY) -m benchmarks.rest_latency
 
+bench: train ## ours vs stock Rasa: latency, load (Locust), start, memory, training (~15 min)
+	$(PY) -m benchmarks.bench
+
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check knowledge actions rasa_ext channels plans tests benchmarks
+	$(VENV)/bin/ruff check knowledge actions rasa_ext channels plans tests benchmarks ops
 	$(VENV)/bin/mypy
 
-test: train web chromium ## every test layer: lint, pytest (unit, PostgreSQL, end to end, browser), validate, stories
+test: train web chromium nginx ## every test layer: lint, pytest (unit, PostgreSQL, end to end, browser, scale), validate, stories
 	$(MAKE) --no-print-directory lint
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(PY) -m pytest
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory test-stories
+
+scale-test: train nginx ## 2 Rasa + 2 action servers behind nginx on PostgreSQL and Redis: scale and fault tests
+	NGINX=$(NGINX) $(PY) -m pytest -m scale -s tests/test_scale.py tests/test_faults.py
+
+forget: install ## delete a person's plan and stored conversation: make forget SENDER=<sender id>
+	@if [ -z "$(SENDER)" ]; then echo "usage: make forget SENDER=<sender id>" >&2; exit 2; fi
+	$(PY) -m ops.forget "$(SENDER)"
 
 clean: ## remove built artefacts (var/, models/); keeps .venv
 	rm -rf var models .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ from actions.knowledge_base import knowledge
 from actions.plan_form import ELSEWHERE, NOT_SURE, UNKNOWN_YEARS
 from actions.plan_store import plans
 from actions.replies import bullets, say, sources
+from ops.forget import forget_event
 from plans.builder import build_plan
 from plans.export import to_markdown
 from plans.links import token_for
@@ -169,8 +170,6 @@ class ActionPlanDelete(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        from ops.forget import forget_event
-
         try:
             deleted = plans().delete(tracker.sender_id)
         except SQLAlchemyError:

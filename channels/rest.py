@@ -3,9 +3,10 @@
 Rasa 3.6's ``RestInput`` reads ``request.json`` as it goes: a body that is JSON but not an object
 gets a 500, a missing ``message`` is processed as an empty message, and a missing ``sender`` puts
 the message into one shared conversation called "default". This subclass checks the body first and
-answers every such request with ``400 {"error": "..."}``; valid requests are handled exactly as
-by Rasa (``?stream=true`` included). Its name stays ``rest``, so the URL stays
-``/webhooks/rest/webhook``.
+answers every such request with ``400 {"error": "..."}``, and a body over ``MAX_BODY_BYTES``
+(ops/limits.py, the same limit as the load balancer's) with ``413 {"error": "..."}``; valid
+requests are handled exactly as by Rasa (``?stream=true`` included). Its name stays ``rest``, so
+the URL stays ``/webhooks/rest/webhook``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from ops.limits import MAX_BODY_BYTES, TOO_LARGE
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,9 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                logger.info("REST webhook: refused a body of %d bytes", len(request.body))
+                return response.json({"error": TOO_LARGE}, status=413)
             try:
                 message = parse_body(request.body, self.name())
             except BadRequest as error:

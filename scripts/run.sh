@@ -5,8 +5,14 @@
 #   RASA_PORT (5005)   ACTIONS_PORT (5055)   WEB_PORT (8080)
 #   RASA_HOST / ACTIONS_HOST / WEB_HOST (127.0.0.1)
 #   Slack and Telegram are on when their variables are set (channels/credentials.py, README).
+#   TRACKER_STORE_URL, REDIS_URL, ACTIONS_URL: where conversations, locks and the action server
+#   are (ops/endpoints.py, README "Production"); in memory and localhost by default.
+#   RASA_API_TOKEN: when set, Rasa's HTTP API is on and needs this token (README "Security").
+#   --dry-run: print the servers' command lines and stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+dry_run=false
+if [ "${1:-}" = "--dry-run" ]; then dry_run=true; fi
 
 VENV=${VENV:-.venv}
 RASA_PORT=${RASA_PORT:-5005}
@@ -17,6 +23,24 @@ RASA_HOST=${RASA_HOST:-127.0.0.1}
 WEB_PORT=${WEB_PORT:-8080}
 WEB_HOST=${WEB_HOST:-127.0.0.1}
 export WEB_PORT RASA_PORT
+credentials=var/credentials.yml
+endpoints=var/endpoints.yml
+
+# rasa_sdk takes its interface from SANIC_HOST (it has no option for it)
+actions_cmd=(env SANIC_HOST="$ACTIONS_HOST" "$VENV/bin/python" -m rasa_sdk --actions actions
+             --port "$ACTIONS_PORT")
+rasa_cmd=("$VENV/bin/rasa" run --model models --endpoints "$endpoints"
+          --credentials "$credentials" --interface "$RASA_HOST" --port "$RASA_PORT")
+# Rasa's HTTP API (conversations, model upload) is off unless a token is given; never without one.
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  rasa_cmd+=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
+web_cmd=("$VENV/bin/python" -m channels.webpage --host "$WEB_HOST" --port "$WEB_PORT"
+         --rasa-port "$RASA_PORT")
+if $dry_run; then
+  printf '%s\n' "${actions_cmd[*]}" "${rasa_cmd[*]}" "${web_cmd[*]}"
+  exit 0
+fi
 mkdir -p var/log
 
 pids=()
@@ -41,28 +65,23 @@ for port in "$RASA_PORT" "$ACTIONS_PORT" "$WEB_PORT"; do
 done
 
 # The channels: REST and the website always, Slack and Telegram when their variables are set.
-credentials=var/credentials.yml
 "$VENV/bin/python" -m channels.credentials --out "$credentials"
 
-# The Rasa server's way to the action server, for the port chosen.
-endpoints=var/endpoints.yml
-printf 'action_endpoint:\n  url: "http://%s:%s/webhook"\n' "$ACTIONS_HOST" "$ACTIONS_PORT" \
-  > "$endpoints"
+# The Rasa server's action server, tracker store and lock store, from the environment.
+"$VENV/bin/python" -m ops.endpoints --out "$endpoints"
 
 echo "starting the action server on $ACTIONS_HOST:$ACTIONS_PORT (log: var/log/actions.log)"
-# rasa_sdk takes its interface from SANIC_HOST (it has no option for it)
-SANIC_HOST="$ACTIONS_HOST" "$VENV/bin/python" -m rasa_sdk --actions actions \
-  --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
+"${actions_cmd[@]}" > var/log/actions.log 2>&1 &
 pids+=($!)
 
-echo "starting the Rasa server on $RASA_HOST:$RASA_PORT (log: var/log/rasa.log); it takes a minute"
-"$VENV/bin/rasa" run --model models --endpoints "$endpoints" --credentials "$credentials" \
-  --interface "$RASA_HOST" --port "$RASA_PORT" > var/log/rasa.log 2>&1 &
+api=""
+if [ -n "${RASA_API_TOKEN:-}" ]; then api=", HTTP API on with the token"; fi
+echo "starting the Rasa server on $RASA_HOST:$RASA_PORT$api (log: var/log/rasa.log); it takes a minute"
+"${rasa_cmd[@]}" > var/log/rasa.log 2>&1 &
 pids+=($!)
 
 echo "starting the chat page on $WEB_HOST:$WEB_PORT (log: var/log/web.log)"
-"$VENV/bin/python" -m channels.webpage --host "$WEB_HOST" --port "$WEB_PORT" \
-  --rasa-port "$RASA_PORT" > var/log/web.log 2>&1 &
+"${web_cmd[@]}" > var/log/web.log 2>&1 &
 pids+=($!)
 
 # Ready when the REST channel answers; give up (and say why) if a process dies first.

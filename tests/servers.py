@@ -49,6 +49,12 @@ class Server:
     def tail(self, lines: int = 30) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
+    def kill(self) -> None:
+        """Ends the process group at once (SIGKILL), as a crash would."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -65,44 +71,70 @@ def server_env(database_url: str, nlp_dir: Path) -> dict[str, str]:
             "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
-def start_actions(env: dict[str, str], log_dir: Path, port: int | None = None) -> tuple[Server,
-                                                                                         int]:
+def launch_actions(env: dict[str, str], log_dir: Path, port: int | None = None) -> tuple[Server,
+                                                                                          int]:
+    """An action server on 127.0.0.1, started but not yet ready (``wait_actions``)."""
     port = port or free_port()
     server = Server("action server",
                     [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
                      "--port", str(port)], {**env, "SANIC_HOST": "127.0.0.1"},
                     log_dir / f"actions-{port}.log")
-    try:
-        server.wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health",
-                                               timeout=2).ok, timeout=60)
-    except Exception:
-        server.stop()
-        raise
     return server, port
 
 
-def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
-               credentials: Path | None = None) -> tuple[Server, str]:
-    """A Rasa server with the trained model in models/ and the channels of ``credentials``
-    (default credentials.yml: REST and socket.io); returns it and the REST webhook URL."""
+def wait_actions(server: Server, port: int, timeout: float = 60) -> None:
+    """Waits until the action server answers; stops it if it does not."""
+    try:
+        server.wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health",
+                                               timeout=2).ok, timeout=timeout)
+    except Exception:
+        server.stop()
+        raise
+
+
+def start_actions(env: dict[str, str], log_dir: Path, port: int | None = None) -> tuple[Server,
+                                                                                         int]:
+    server, port = launch_actions(env, log_dir, port)
+    wait_actions(server, port)
+    return server, port
+
+
+def launch_rasa(env: dict[str, str], log_dir: Path, endpoints: Path,
+                credentials: Path | None = None, port: int | None = None) -> tuple[Server, str]:
+    """A Rasa server with the trained model in models/, the endpoints file given and the
+    channels of ``credentials`` (default credentials.yml: REST and socket.io), started but not
+    yet ready (``wait_rasa``); returns it and its base URL."""
     models = PROJECT_ROOT / "models"
     if not any(models.glob("*.tar.gz")):
         raise RuntimeError("no trained model in models/: run `make train` first")
-    port = free_port()
-    endpoints = log_dir / f"endpoints-{port}.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    port = port or free_port()
     server = Server("Rasa server",
                     [str(VENV_BIN / "rasa"), "run", "--model", str(models), "--endpoints",
                      str(endpoints), "--credentials",
                      str(credentials or PROJECT_ROOT / "credentials.yml"),
                      "--port", str(port), "--interface", "127.0.0.1"], env,
                     log_dir / f"rasa-{port}.log")
-    base = f"http://127.0.0.1:{port}"
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_rasa(server: Server, base: str, timeout: float = 240) -> None:
+    """Waits until the Rasa server's REST channel answers; stops the server if it does not."""
     try:
         server.wait_until(lambda: requests.get(f"{base}/webhooks/rest/", timeout=2).ok,
-                          timeout=240)
+                          timeout=timeout)
     except Exception:
         server.stop()
         raise
+
+
+def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
+               credentials: Path | None = None) -> tuple[Server, str]:
+    """A Rasa server with the trained model in models/ and the channels of ``credentials``
+    (default credentials.yml: REST and socket.io); returns it and the REST webhook URL."""
+    port = free_port()
+    endpoints = log_dir / f"endpoints-{port}.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    server, base = launch_rasa(env, log_dir, endpoints, credentials, port)
+    wait_rasa(server, base)
     return server, f"{base}/webhooks/rest/webhook"

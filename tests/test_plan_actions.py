@@ -121,7 +121,11 @@ def test_delete_removes_the_plan_and_the_answers(kb, store):
     reply = run(ActionPlanDelete(), tracker("affirm"))
     assert reply.responses == ["utter_plan_deleted"] and store.load(PERSON) is None
     assert reply.slot("plan_region") is None
-    assert run(ActionPlanDelete(), tracker("affirm")).responses == ["utter_plan_nothing_to_delete"]
+    # and the conversation: the tracker store deletes it when it saves this turn
+    assert reply.events[-1]["event"] == "restart" and reply.events[-1]["metadata"]["forget"]
+    again = run(ActionPlanDelete(), tracker("affirm"))
+    assert again.responses == ["utter_plan_nothing_to_delete"]
+    assert again.events[-1]["event"] == "restart"
 
 
 def test_a_database_that_is_down_gets_a_kind_reply(kb):

@@ -181,6 +181,6 @@ def test_the_region_question_offers_the_documents_regions(kb):
 def test_every_question_of_the_form_is_validated():
     from actions.plan_form import PLAN_SLOTS
 
-    assert PLAN_SLOTS == tuple(domain()["forms"]["plan_form"]["required_slots"])
+    assert tuple(domain()["forms"]["plan_form"]["required_slots"]) == PLAN_SLOTS
     for slot in PLAN_SLOTS:
         assert callable(getattr(ValidatePlanForm(), f"validate_{slot}"))

@@ -1,0 +1,203 @@
+"""Writes the Rasa server's endpoints file from the environment. ``scripts/run.sh`` runs it before
+every start; defaults are embedded, production settings come from environment variables only.
+
+    python -m ops.endpoints [--out var/endpoints.yml]
+
+action_endpoint  ACTIONS_URL, else http://ACTIONS_HOST:ACTIONS_PORT/webhook (127.0.0.1:5055).
+                 With several action servers, the load balancer's URL (deploy/: nginx).
+tracker_store    TRACKER_STORE_URL (e.g. postgresql://user:secret@db:5432/careercoach): Rasa's SQL
+                 tracker store on that database (``ops.tracker_store.SQLTrackerStore``: Rasa's
+                 own, checking its connections before use and forgetting a conversation on
+                 request). Unset: Rasa's in-memory tracker store (same additions), which one
+                 process only can use.
+lock_store       REDIS_URL (redis://[:password@]host:6379/1, rediss:// for TLS): Rasa's Redis
+                 lock store, so that several Rasa servers process one conversation's messages
+                 one after another (``ops.lock_store.RedisLockStore``, see there). REDIS_KEY_PREFIX
+                 (letters and digits) separates several bots on one Redis database. Unset: Rasa's
+                 in-memory lock store, which one process only can use.
+
+A password in a URL is written into the file, which is created with mode 600 under the
+git-ignored var/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRACKER_STORE_CLASS = "ops.tracker_store.SQLTrackerStore"
+MEMORY_TRACKER_STORE_CLASS = "ops.tracker_store.InMemoryTrackerStore"
+LOCK_STORE_CLASS = "ops.lock_store.RedisLockStore"
+
+
+class ConfigError(ValueError):
+    """A variable is set but cannot be used; its text says what is wrong."""
+
+
+def _set(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def action_endpoint(env: Mapping[str, str]) -> dict[str, Any]:
+    url = _set(env, "ACTIONS_URL")
+    if url is None:
+        host = _set(env, "ACTIONS_HOST") or "127.0.0.1"
+        if host in ("0.0.0.0", "::"):  # the interface it listens on, not an address to call
+            host = "127.0.0.1"
+        port = _set(env, "ACTIONS_PORT") or "5055"
+        if not port.isdigit():
+            raise ConfigError(f"ACTIONS_PORT must be a port number, not {port!r}")
+        url = f"http://{host}:{port}/webhook"
+    elif urlsplit(url).scheme not in ("http", "https"):
+        raise ConfigError(f"ACTIONS_URL must be an http(s):// URL such as "
+                          f"http://actions:5055/webhook, not {url!r}")
+    return {"url": url}
+
+
+def tracker_store(env: Mapping[str, str]) -> dict[str, Any]:
+    """Rasa's SQLTrackerStore keys (dialect, url, port, db, username, password, query) from
+    TRACKER_STORE_URL; without it the in-memory store."""
+    url = _set(env, "TRACKER_STORE_URL")
+    if url is None:
+        return {"type": MEMORY_TRACKER_STORE_CLASS}
+    parts = urlsplit(url)
+    dialect = parts.scheme
+    if dialect in ("postgres", "postgresql+psycopg2"):  # Heroku's spelling; the default driver
+        dialect = "postgresql"
+    if not dialect or not (dialect.startswith("postgresql") or dialect.startswith("sqlite")):
+        raise ConfigError("TRACKER_STORE_URL must be a postgresql:// URL such as "
+                          "postgresql://user:secret@db:5432/careercoach (or sqlite:///path.db "
+                          f"for one process), not {parts.scheme or url!r}")
+    config: dict[str, Any] = {"type": TRACKER_STORE_CLASS, "dialect": dialect}
+    if dialect.startswith("sqlite"):
+        database = unquote(parts.path[1:]) if parts.path.startswith("/") else ""
+        if not database:
+            raise ConfigError("TRACKER_STORE_URL=sqlite:///path/to/file.db names no file")
+        config["db"] = database
+        return config
+    database = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not database:
+        raise ConfigError("TRACKER_STORE_URL must name the host and the database, as in "
+                          "postgresql://user:secret@db:5432/careercoach")
+    config["url"] = parts.hostname
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError("TRACKER_STORE_URL has a port that is not a number") from None
+    if port:
+        config["port"] = port
+    config["db"] = database
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    query = dict(parse_qsl(parts.query))
+    if query:
+        config["query"] = query
+    return config
+
+
+def lock_store(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """Rasa's RedisLockStore keys (url, port, db, username, password, use_ssl, key_prefix) from
+    REDIS_URL; None (the in-memory lock store) without it."""
+    url = _set(env, "REDIS_URL")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ConfigError("REDIS_URL must be a redis:// (or rediss://) URL such as "
+                          f"redis://redis:6379/1, not {url!r}")
+    config: dict[str, Any] = {"type": LOCK_STORE_CLASS, "url": parts.hostname}
+    try:
+        config["port"] = parts.port or 6379
+    except ValueError:
+        raise ConfigError("REDIS_URL has a port that is not a number") from None
+    database = parts.path.strip("/") or "0"
+    if not database.isdigit():
+        raise ConfigError(f"REDIS_URL's database must be a number (redis://host:6379/1), "
+                          f"not {database!r}")
+    config["db"] = int(database)
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    if parts.scheme == "rediss":
+        config["use_ssl"] = True
+    prefix = _set(env, "REDIS_KEY_PREFIX")
+    if prefix is not None:
+        if not prefix.isalnum():
+            raise ConfigError(f"REDIS_KEY_PREFIX must be letters and digits only (Rasa's rule), "
+                              f"not {prefix!r}")
+        config["key_prefix"] = prefix
+    return config
+
+
+def endpoints(env: Mapping[str, str]) -> dict[str, Any]:
+    config: dict[str, Any] = {"action_endpoint": action_endpoint(env),
+                              "tracker_store": tracker_store(env)}
+    lock = lock_store(env)
+    if lock is not None:
+        config["lock_store"] = lock
+    return config
+
+
+def describe(config: Mapping[str, Any]) -> str:
+    """One line for the log, without passwords."""
+    tracker = config["tracker_store"]
+    if tracker["type"] == MEMORY_TRACKER_STORE_CLASS:
+        where = "in memory"
+    elif tracker["dialect"].startswith("sqlite"):
+        where = f"SQLite {tracker['db']}"
+    else:
+        where = f"{tracker['dialect']} {tracker['url']}:{tracker.get('port', 5432)}/{tracker['db']}"
+    lock = config.get("lock_store")
+    locks = f"Redis {lock['url']}:{lock['port']}/{lock['db']}" if lock else "in memory"
+    return (f"actions: {config['action_endpoint']['url']}; conversations: {where}; "
+            f"locks: {locks}")
+
+
+class _QuotedDumper(yaml.SafeDumper):
+    """Strings double-quoted: Rasa expands ${...} only in plain (unquoted) scalars."""
+
+
+_QuotedDumper.add_representer(
+    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
+
+
+def write(path: Path, config: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write("# Written by `python -m ops.endpoints` at every start: do not edit.\n")
+        yaml.dump(dict(config), out, Dumper=_QuotedDumper, sort_keys=False,
+                  default_flow_style=False, width=1000)
+    partial.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "endpoints.yml")
+    args = parser.parse_args(argv)
+    try:
+        config = endpoints(os.environ)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    write(args.out, config)
+    print(describe(config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

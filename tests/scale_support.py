@@ -1,0 +1,309 @@
+"""What the scale and fault tests share: a throw-away PostgreSQL database and Redis key prefix,
+nginx from Debian's package run in the foreground on a generated configuration, and a
+deployment of several Rasa servers and action servers behind it, exactly as deploy/ runs them
+(ops/nginx.py writes both configurations), on this machine's PostgreSQL and Redis.
+
+PostgreSQL: TEST_POSTGRES_URL (postgresql://postgres@127.0.0.1:5432/test): a database of its
+own is created there and dropped at the end. Redis: TEST_REDIS_URL (redis://127.0.0.1:6379/0),
+with a key prefix of its own, whose keys are deleted at the end. nginx: NGINX (/usr/sbin/nginx;
+`make nginx` installs it). Where one is missing the tests are skipped with the reason, except
+on CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+import redis
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from knowledge.build import build
+from ops import endpoints as ops_endpoints
+from ops.nginx import render
+from tests.servers import (
+    Server,
+    free_port,
+    launch_actions,
+    launch_rasa,
+    server_env,
+    wait_actions,
+    wait_rasa,
+)
+
+POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+
+
+def unavailable(message: str) -> NoReturn:
+    """Skip with the reason; on CI, where everything must be there, fail."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI=true: the scale and fault tests must run)")
+    pytest.skip(message)
+
+
+@contextlib.contextmanager
+def throwaway_database(server: str = POSTGRES) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server, dropped afterwards; yields its URL."""
+    admin = create_engine(server, future=True, isolation_level="AUTOCOMMIT")
+    name = f"career_coach_scale_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as err:
+        admin.dispose()
+        unavailable(f"PostgreSQL not reachable at {server}: {getattr(err, 'orig', err)}")
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def terminate_connections(database_url: str) -> int:
+    """Ends every other session on the database, as a PostgreSQL restart does for the servers
+    using it; returns how many there were."""
+    name = make_url(database_url).database
+    engine = create_engine(POSTGRES, future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            return len(conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name}).all())
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def redis_prefix(url: str = REDIS) -> Iterator[str]:
+    """A key prefix of our own on the Redis server (letters and digits, as Rasa requires);
+    its keys are deleted afterwards."""
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as err:
+        client.close()
+        unavailable(f"Redis not reachable at {url}: {err}")
+    prefix = f"ccscale{uuid.uuid4().hex[:10]}"
+    try:
+        yield prefix
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        client.close()
+
+
+def wait_for_port(port: int, server: Server, timeout: float = 20) -> None:
+    def accepting() -> bool:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return True
+        return False
+
+    server.wait_until(accepting, timeout)
+
+
+ACCESS_LINE = re.compile(r'"\w+ (?P<path>\S+) [^"]*" (?P<status>\d+) \S+ '
+                         r'upstream=(?P<upstream>.*?) upstream_status=(?P<upstream_status>.*?) '
+                         r't=(?P<t>[\d.]+)$')
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A request nginx passed on: when it ended, what the client got, the server that
+    answered last (host:port) and what that server answered."""
+
+    time: float
+    status: int
+    upstream: str
+    upstream_status: str
+
+
+class Nginx:
+    """Debian's nginx in the foreground on a configuration from ops.nginx, with its pid file,
+    logs and temporary folders in ``folder``."""
+
+    def __init__(self, folder: Path, rasa: list[str], actions: list[str]):
+        if not os.access(NGINX, os.X_OK):
+            unavailable(f"nginx not found at {NGINX} (`make nginx` installs Debian's package)")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.port, self.actions_port = free_port(), free_port()
+        self.config = folder / "nginx.conf"
+        self.config.write_text(render(rasa, actions, f"127.0.0.1:{self.port}",
+                                      f"127.0.0.1:{self.actions_port}", runtime_dir=folder,
+                                      workers="2"))
+        check = subprocess.run([NGINX, "-t", "-q", "-p", str(folder), "-c", str(self.config),
+                                "-e", str(folder / "error.log")], capture_output=True, text=True)
+        assert check.returncode == 0, f"nginx rejects the configuration:\n{check.stderr}"
+        self.server = Server("nginx", [NGINX, "-p", str(folder), "-c", str(self.config),
+                                       "-e", str(folder / "error.log"), "-g", "daemon off;"],
+                             dict(os.environ), folder / "nginx.out")
+        wait_for_port(self.port, self.server)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def requests(self, path: str) -> list[Passed]:
+        """The requests for ``path`` nginx has logged (ops.nginx's log format), in order."""
+        log = self.folder / "access.log"
+        found = []
+        for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
+            match = ACCESS_LINE.search(line)
+            if match and match["path"] == path:
+                found.append(Passed(float(match["t"]), int(match["status"]),
+                                    match["upstream"].split(", ")[-1],
+                                    match["upstream_status"].split(", ")[-1]))
+        return sorted(found, key=lambda p: p.time)
+
+    def tail(self, lines: int = 20) -> str:
+        log = self.folder / "error.log"
+        text_ = log.read_text(errors="replace") if log.exists() else ""
+        return "\n".join(text_.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+@dataclass
+class Reply:
+    status: int
+    messages: list[dict[str, Any]]
+    seconds: float
+    error: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.get("text", "") for m in self.messages)
+
+
+def post(url: str, sender: str, message: str, timeout: float = 120) -> Reply:
+    """One message to a REST webhook; never raises (a failure is a Reply with its error)."""
+    started = time.monotonic()
+    try:
+        response = requests.post(url, json={"sender": sender, "message": message},
+                                 timeout=timeout)
+        messages = response.json() if response.status_code == 200 else []
+        error = "" if response.status_code == 200 else response.text[:300]
+        return Reply(response.status_code, messages, time.monotonic() - started, error)
+    except (requests.RequestException, ValueError) as err:
+        return Reply(0, [], time.monotonic() - started, repr(err))
+
+
+@dataclass
+class Deployment:
+    """Rasa servers and action servers on a throw-away PostgreSQL database (knowledge base,
+    plans, tracker store) and Redis (lock store), behind nginx: deploy/ on one machine."""
+
+    folder: Path
+    database_url: str
+    redis_prefix: str
+    nlp_dir: Path
+    rasa_count: int = 2
+    actions_count: int = 2
+    env: dict[str, str] = field(default_factory=dict)
+    rasa: list[tuple[Server, str]] = field(default_factory=list)
+    actions: list[tuple[Server, int]] = field(default_factory=list)
+    nginx: Nginx | None = None
+
+    def start(self) -> None:
+        build(self.database_url, write_nlp=False, log=lambda *_: None)
+        rasa_ports = [free_port() for _ in range(self.rasa_count)]
+        actions_ports = [free_port() for _ in range(self.actions_count)]
+        self.nginx = Nginx(self.folder / "nginx", [f"127.0.0.1:{p}" for p in rasa_ports],
+                           [f"127.0.0.1:{p}" for p in actions_ports])
+        self.env = {
+            **server_env(self.database_url, self.nlp_dir),
+            "TRACKER_STORE_URL": self.database_url,
+            "REDIS_URL": REDIS,
+            "REDIS_KEY_PREFIX": self.redis_prefix,
+            "ACTIONS_URL": f"http://127.0.0.1:{self.nginx.actions_port}/webhook",
+        }
+        endpoints = self.folder / "endpoints.yml"
+        ops_endpoints.write(endpoints, ops_endpoints.endpoints(self.env))
+        for port in actions_ports:
+            self.actions.append(launch_actions(self.env, self.folder, port))
+        for port in rasa_ports:
+            self.rasa.append(launch_rasa(self.env, self.folder, endpoints, port=port))
+        for server, port in self.actions:
+            wait_actions(server, port)
+        for server, base in self.rasa:
+            wait_rasa(server, base)
+
+    @property
+    def webhook(self) -> str:
+        """The REST webhook at the load balancer."""
+        assert self.nginx is not None
+        return f"{self.nginx.url}/webhooks/rest/webhook"
+
+    def replica_webhook(self, index: int) -> str:
+        """The REST webhook of one Rasa server, bypassing the load balancer."""
+        return f"{self.rasa[index][1]}/webhooks/rest/webhook"
+
+    def ask(self, sender: str, message: str, url: str | None = None) -> str:
+        reply = post(url or self.webhook, sender, message)
+        assert reply.status == 200, f"{message!r} -> {reply.status} {reply.error}\n{self.tails()}"
+        return reply.text
+
+    def restart_actions(self, index: int) -> None:
+        old, port = self.actions[index]
+        old.stop()
+        server, port = launch_actions(self.env, self.folder, port)
+        self.actions[index] = (server, port)
+        wait_actions(server, port)
+
+    def events(self, sender: str) -> list[dict[str, Any]]:
+        """The conversation's events as Rasa's SQL tracker store holds them, in order."""
+        engine = create_engine(self.database_url, future=True)
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s "
+                                         "ORDER BY id"), {"s": sender}).all()
+        finally:
+            engine.dispose()
+        return [json.loads(row.data) for row in rows]
+
+    def tails(self, lines: int = 15) -> str:
+        parts = [f"--- {server.log.name}\n{server.tail(lines)}"
+                 for server, _ in [*self.rasa, *self.actions]]
+        if self.nginx is not None:
+            parts.append(f"--- nginx error.log\n{self.nginx.tail(lines)}")
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        servers = [s for s, _ in self.rasa] + [s for s, _ in self.actions]
+        with ThreadPoolExecutor(max_workers=max(1, len(servers))) as pool:
+            list(pool.map(lambda s: s.stop(), servers))
+        if self.nginx is not None:
+            self.nginx.stop()
+
+
+@contextlib.contextmanager
+def deployment(folder: Path, nlp_dir: Path, rasa_count: int = 2,
+               actions_count: int = 2) -> Iterator[Deployment]:
+    """A started deployment, stopped (and its database and Redis keys removed) afterwards;
+    the servers' log tails are printed when starting fails."""
+    with throwaway_database() as database_url, redis_prefix() as prefix:
+        setup = Deployment(folder, database_url, prefix, nlp_dir, rasa_count, actions_count)
+        try:
+            try:
+                setup.start()
+            except Exception:
+                print(setup.tails(40))
+                raise
+            yield setup
+        finally:
+            setup.stop()
