@@ -60,7 +60,9 @@ def action_endpoint(env: Mapping[str, str]) -> dict[str, Any]:
     elif urlsplit(url).scheme not in ("http", "https"):
         raise ConfigError(f"ACTIONS_URL must be an http(s):// URL such as "
                           f"http://actions:5055/webhook, not {url!r}")
-    return {"url": url}
+    # The domain goes only to the actions that ask for it (send_domain in domain.yml): the
+    # others don't read it, and serialising it for every call is a cost of every turn.
+    return {"url": url, "enable_selective_domain": True}
 
 
 def tracker_store(env: Mapping[str, str]) -> dict[str, Any]:

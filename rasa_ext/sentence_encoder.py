@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
 MAX_TOKENS = 128  # longer messages are cut; a chat question says what it wants early on
+# Messages people send again and again ("next", "yes", "what does a team lead make?") are
+# encoded once: the forward pass is most of what understanding a message costs.
+CACHED_TEXTS = 4096
 
 
 def model_dir() -> Path:
@@ -58,21 +62,37 @@ class SentenceEncoder:
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
-        self.w = {k: v for k, v in load_file(str(directory / "model.safetensors")).items()
-                  if v.dtype == np.float32}
+        self.w = self._prepared(load_file(str(directory / "model.safetensors")), self.layers)
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
         self.dim = self.w["embeddings.word_embeddings.weight"].shape[1]
-        self._lock = threading.Lock()  # the tokenizer's settings are shared state
+        self._lock = threading.Lock()  # the tokenizer's settings and the cache are shared
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
         # One BLAS thread for the whole process: the matrices of one message are small, and
         # threads fighting over two cores with TensorFlow and other requests cost more than
         # they gain (measured: 4x slower per message while another process was busy). Set
         # once here, because entering a limit per call costs about as much as it saves.
         threadpool_limits(limits=1, user_api="blas")
 
+    @staticmethod
+    def _prepared(raw: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:
+        """The weights laid out for the forward pass: each linear layer's matrix transposed
+        once (x @ W rather than x @ W.T on every call), and each layer's query, key and value
+        projections joined, so one matrix product gives all three."""
+        w = {k: v for k, v in raw.items() if v.dtype == np.float32}
+        for i in range(layers):
+            p = f"encoder.layer.{i}.attention.self"
+            for part in ("weight", "bias"):
+                w[f"{p}.qkv.{part}"] = np.concatenate(
+                    [w.pop(f"{p}.{m}.{part}") for m in ("query", "key", "value")])
+        for name in [k for k in w if k.endswith(".weight") and w[k].ndim == 2
+                     and not k.startswith("embeddings.")]:
+            w[name] = np.ascontiguousarray(w[name].T)
+        return w
+
     def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[f"{name}.weight"].T + self.w[f"{name}.bias"]
+        return x @ self.w[f"{name}.weight"] + self.w[f"{name}.bias"]
 
     def _encode_one(self, ids: list[int]) -> np.ndarray:
         w, n = self.w, len(ids)
@@ -84,8 +104,8 @@ class SentenceEncoder:
         head = self.dim // self.heads
         for i in range(self.layers):
             p = f"encoder.layer.{i}"
-            q, k, v = (self._linear(x, f"{p}.attention.self.{m}").reshape(n, self.heads, head)
-                       .transpose(1, 0, 2) for m in ("query", "key", "value"))
+            qkv = self._linear(x, f"{p}.attention.self.qkv").reshape(n, 3, self.heads, head)
+            q, k, v = (qkv[:, j].transpose(1, 0, 2) for j in range(3))
             scores = q @ k.transpose(0, 2, 1) / np.sqrt(head)
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             attended = (scores / scores.sum(-1, keepdims=True)) @ v
@@ -101,11 +121,23 @@ class SentenceEncoder:
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            encodings = self.tokenizer.encode_batch([t or "" for t in texts])
+        texts = [t or "" for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, enc in enumerate(encodings):
-            out[row] = self._encode_one(enc.ids)
+        with self._lock:
+            todo = [i for i, t in enumerate(texts) if t not in self._cache]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in todo])
+        computed = {i: self._encode_one(enc.ids) for i, enc in zip(todo, encodings, strict=True)}
+        with self._lock:
+            for row, text in enumerate(texts):
+                vector = computed.get(row)
+                if vector is None:
+                    vector = self._cache[text]
+                    self._cache.move_to_end(text)
+                else:
+                    self._cache[text] = vector
+                    if len(self._cache) > CACHED_TEXTS:
+                        self._cache.popitem(last=False)
+                out[row] = vector
         return out
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import requests
 
 from knowledge.settings import PROJECT_ROOT
+from ops.endpoints import endpoints as endpoints_from
+from ops.endpoints import write as write_endpoints
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -133,8 +135,9 @@ def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
     (default credentials.yml: REST and socket.io); returns it and the REST webhook URL."""
     port = free_port()
     endpoints = log_dir / f"endpoints-{port}.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    # as `make run` writes it (ops/endpoints.py), for this action server
+    write_endpoints(endpoints, endpoints_from(
+        {**env, "ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"}))
     server, base = launch_rasa(env, log_dir, endpoints, credentials, port)
     wait_rasa(server, base)
     return server, f"{base}/webhooks/rest/webhook"

@@ -1,0 +1,49 @@
+"""The NumPy sentence encoder computes all-MiniLM-L6-v2's embeddings, and the featurizer hands
+them to DIET."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from rasa_ext.sentence_encoder import shared_encoder
+from rasa_ext.sentence_featurizer import SentenceEmbeddingFeaturizer
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return shared_encoder()
+
+
+def test_paraphrases_are_close_and_other_sentences_are_not(encoder):
+    # The pair sentence-transformers' own documentation scores with this model (about 0.755
+    # with PyTorch); a wrong layer order, pooling or tokenizer lands far from it.
+    food, bread, horse = encoder.encode(["A man is eating food.",
+                                         "A man is eating a piece of bread.",
+                                         "A man is riding a horse."])
+    assert float(food @ bread) == pytest.approx(0.755, abs=0.01)
+    assert float(food @ horse) < 0.3
+    pay, earn, ai = encoder.encode(["what does a team lead make", "how much do TLs earn",
+                                    "will AI replace me"])
+    assert float(pay @ earn) > float(pay @ ai)
+
+
+def test_rows_are_unit_length_and_repeats_give_the_same_vector(encoder):
+    first = encoder.encode(["hello there", "", "x" * 5000])
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
+    again = encoder.encode(["x" * 5000, "hello there"])
+    assert np.allclose(again[0], first[2]) and np.allclose(again[1], first[0])
+
+
+def test_the_featurizer_adds_one_scaled_sentence_feature_to_text_only(encoder):
+    featurizer = SentenceEmbeddingFeaturizer(
+        SentenceEmbeddingFeaturizer.get_default_config(), "sentence")
+    with_text, without = Message(data={TEXT: "how much in Germany?"}), Message(data={})
+    featurizer.process([with_text, without])
+    dense = with_text.get_dense_features(TEXT)
+    assert dense[0] is None and dense[1].features.shape == (1, encoder.dim)
+    expected = encoder.encode(["how much in Germany?"])[0] * np.sqrt(encoder.dim)
+    assert np.allclose(dense[1].features[0], expected)
+    assert without.features == []
