@@ -1,0 +1,1 @@
+"""Measurements: load, latency, memory and NLU quality (see each module)."""
