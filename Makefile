@@ -127,8 +127,8 @@ nlu-eval: train ## held-out NLU scores: intent and entity precision, recall, F1
 bench-latency: train ## one turn's latency over REST (p50/p95 of 100 turns, action server in the loop)
 	$(PY) -m benchmarks.rest_latency
 
-bench: train ## ours vs stock Rasa: latency, load (Locust), start, memory, training (~15 min)
-	$(PY) -m benchmarks.bench
+bench: train ## ours vs stock Rasa: latency, load (Locust), start, memory, training (~10 min)
+	$(PY) -m benchmarks.bench $(BENCH_ARGS)
 
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check knowledge actions rasa_ext channels plans tests benchmarks ops

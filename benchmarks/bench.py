@@ -7,7 +7,8 @@ the resident memory of all its processes (peak while it ran, and after the load)
 is measured once (see --retrain). Each figure is the median of the runs; each ratio ours/stock is
 taken within a run, then the median of those. The conversations are benchmarks/conversations.yml.
 
-    make bench                        (3 runs: about 15 minutes)
+    make bench                                  (3 runs: about 10 minutes)
+    make bench BENCH_ARGS="--runs 5"            (the options: --help)
     python -m benchmarks.bench --quick          (1 short run, for development)
     python -m benchmarks.bench --runs 5 --duration 30
     python -m benchmarks.bench --retrain        (re-time both trainings: adds ~10 minutes)
@@ -35,7 +36,7 @@ from typing import Any
 
 import requests
 
-from benchmarks.processes import MemorySampler, tree_cpu_seconds, wait_for
+from benchmarks.processes import MemorySampler, tree_cpu_seconds, tree_rss, wait_for
 from benchmarks.stats import (
     CONVERSATIONS_FILE,
     METRICS,
@@ -224,11 +225,15 @@ def measure(system: System, script: Script, plan: Plan, work: Path,
                     + f"); CPU per turn: {_cpu_text(level['cpu_ms_per_turn'])}")
 
             figures["rss_after_mb"] = memory.sample() / MB
+            figures["rss_after_by_server_mb"] = {s.name: tree_rss([s.pid]) / MB
+                                                 for s in running.services}
         figures["rss_peak_mb"] = memory.peak / MB
         figures["servers"] = [s.name for s in running.services]
         figures["failed_turns"] = sum(level["failed"] for level in figures["levels"].values())
+        by_server = ", ".join(f"{server} {mb:.0f} MB"
+                              for server, mb in figures["rss_after_by_server_mb"].items())
         say(f"{name}: resident memory {figures['rss_peak_mb']:.0f} MB at the peak, "
-            f"{figures['rss_after_mb']:.0f} MB after the load")
+            f"{figures['rss_after_mb']:.0f} MB after the load ({by_server})")
     finally:
         running.stop()
     return figures
@@ -241,7 +246,8 @@ def _cpu_text(per_turn: dict[str, float | None]) -> str:
 # --- the report ----------------------------------------------------------------------------------
 
 def build_report(results: dict[str, list[dict[str, Any]]], training: dict[str, dict[str, Any]],
-                 plan: Plan, mode: str, seconds: float, load: dict[str, Any]) -> dict[str, Any]:
+                 plan: Plan, mode: str, seconds: float, load: dict[str, Any],
+                 git: dict[str, Any]) -> dict[str, Any]:
     keys = [key for key, _, _ in METRICS]
     report: dict[str, Any] = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -255,7 +261,7 @@ def build_report(results: dict[str, list[dict[str, Any]]], training: dict[str, d
                     for name, runs in results.items()},
         "training": training,
         "runtime_s": round(seconds, 1),
-        "git": git_state(),
+        "git": git,
     }
     fingerprints = {run.get("code") for run in results.get("ours", [])}
     report["ours_changed_during_benchmark"] = len(fingerprints) > 1
@@ -386,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
                              "train into a temporary folder)")
     parser.add_argument("--only", choices=sorted(SYSTEMS), default=None,
                         help="measure one system only (no ratios)")
-    parser.add_argument("--out", type=Path, default=LATEST)
+    parser.add_argument("--out", type=Path, default=LATEST,
+                        help="where the results go (default var/bench/latest.json)")
     parser.add_argument("--markdown", action="store_true",
                         help="print the results in --out as a Markdown table and stop")
     args = parser.parse_args(argv)
@@ -408,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     _stop_on_sigterm()
     say = Progress()
     load_before = round(os.getloadavg()[0], 2)
+    git = git_state()  # what was checked out when it started
     say(f"benchmark: {', '.join(names)}; {plan.runs} run(s); 1 user x {plan.turns} turns, then "
         f"{' and '.join(map(str, plan.levels))} users x {plan.duration:.0f} s each; "
         f"load average now {load_before}")
@@ -433,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
 
     load = {"load_before": load_before, "load_after": round(os.getloadavg()[0], 2)}
     report = build_report(results, training, plan, "quick" if quick else "default",
-                          time.monotonic() - say.started, load)
+                          time.monotonic() - say.started, load, git)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print()

@@ -88,8 +88,8 @@ def _timed(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> dic
     text = log.read_text(errors="replace")
     if code != 0:
         tail = "\n".join(text.splitlines()[-25:])
-        raise RuntimeError(f"{' '.join(command[:3])} failed (exit {code}); the end of {log}:\n"
-                           f"{tail}")
+        raise RuntimeError(f"{Path(command[0]).name} {command[1]} failed (exit {code}); the end "
+                           f"of {log}:\n{tail}")
     return {"wall_s": round(wall, 1), "log_span_s": log_span_seconds(text),
             "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "log": str(log)}

@@ -12,6 +12,7 @@ model's own tokenizer (`tokenizers`).
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
 from functools import cache
@@ -24,8 +25,13 @@ from tokenizers import Tokenizer
 
 MAX_TOKENS = 128  # longer messages are cut; a chat question says what it wants early on
 # Messages people send again and again ("next", "yes", "what does a team lead make?") are
-# encoded once: the forward pass is most of what understanding a message costs.
-CACHED_TEXTS = 4096
+# encoded once: the forward pass is most of what understanding a message costs. How many are
+# kept: SENTENCE_CACHE_SIZE (0 turns the cache off, e.g. to benchmark only new messages).
+DEFAULT_CACHED_TEXTS = 4096
+
+
+def cached_texts() -> int:
+    return int(os.environ.get("SENTENCE_CACHE_SIZE", DEFAULT_CACHED_TEXTS))
 
 
 def model_dir() -> Path:
@@ -69,6 +75,7 @@ class SentenceEncoder:
         self.dim = self.w["embeddings.word_embeddings.weight"].shape[1]
         self._lock = threading.Lock()  # the tokenizer's settings and the cache are shared
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
+        self._cache_size = cached_texts()
         # One BLAS thread for the whole process: the matrices of one message are small, and
         # threads fighting over two cores with TensorFlow and other requests cost more than
         # they gain (measured: 4x slower per message while another process was busy). Set
@@ -133,9 +140,9 @@ class SentenceEncoder:
                 if vector is None:
                     vector = self._cache[text]
                     self._cache.move_to_end(text)
-                else:
+                elif self._cache_size:
                     self._cache[text] = vector
-                    if len(self._cache) > CACHED_TEXTS:
+                    if len(self._cache) > self._cache_size:
                         self._cache.popitem(last=False)
                 out[row] = vector
         return out

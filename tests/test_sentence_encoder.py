@@ -47,3 +47,13 @@ def test_the_featurizer_adds_one_scaled_sentence_feature_to_text_only(encoder):
     expected = encoder.encode(["how much in Germany?"])[0] * np.sqrt(encoder.dim)
     assert np.allclose(dense[1].features[0], expected)
     assert without.features == []
+
+
+def test_the_cache_can_be_turned_off(monkeypatch):
+    from rasa_ext.sentence_encoder import SentenceEncoder
+
+    monkeypatch.setenv("SENTENCE_CACHE_SIZE", "0")
+    uncached = SentenceEncoder()
+    first = uncached.encode(["hello there"])
+    assert len(uncached._cache) == 0
+    assert np.allclose(uncached.encode(["hello there"]), first)
