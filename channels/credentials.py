@@ -33,6 +33,8 @@ from typing import Any
 
 import yaml
 
+from ops.rasa_files import write_rasa_yaml
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOCKETIO_CLASS = "channels.socketio.SocketIOInput"
 SLACK_CLASS = "channels.slack.SlackInput"
@@ -142,24 +144,8 @@ def channels(env: Mapping[str, str], base: Path) -> Channels:
     return result
 
 
-class _QuotedDumper(yaml.SafeDumper):
-    """Every string double-quoted: Rasa expands ${...} only in plain (unquoted) scalars."""
-
-
-_QuotedDumper.add_representer(
-    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
-
-
 def write(path: Path, credentials: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".tmp")
-    partial.unlink(missing_ok=True)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as out:
-        out.write("# Written by `python -m channels.credentials` at every start: do not edit.\n")
-        yaml.dump(credentials, out, Dumper=_QuotedDumper, sort_keys=False,
-                  default_flow_style=False, allow_unicode=True, width=1000)
-    partial.replace(path)
+    write_rasa_yaml(path, credentials, written_by="python -m channels.credentials")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import yaml
+from ops.rasa_files import write_rasa_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRACKER_STORE_CLASS = "ops.tracker_store.SQLTrackerStore"
@@ -167,24 +167,8 @@ def describe(config: Mapping[str, Any]) -> str:
             f"locks: {locks}")
 
 
-class _QuotedDumper(yaml.SafeDumper):
-    """Strings double-quoted: Rasa expands ${...} only in plain (unquoted) scalars."""
-
-
-_QuotedDumper.add_representer(
-    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
-
-
 def write(path: Path, config: Mapping[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".tmp")
-    partial.unlink(missing_ok=True)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as out:
-        out.write("# Written by `python -m ops.endpoints` at every start: do not edit.\n")
-        yaml.dump(dict(config), out, Dumper=_QuotedDumper, sort_keys=False,
-                  default_flow_style=False, width=1000)
-    partial.replace(path)
+    write_rasa_yaml(path, dict(config), written_by="python -m ops.endpoints")
 
 
 def main(argv: list[str] | None = None) -> int:

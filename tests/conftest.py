@@ -51,3 +51,19 @@ def nlp(built):
     from knowledge.entities import load_pipeline
 
     return load_pipeline(built[1])
+
+
+# What the channel tests ask over Slack and Telegram, and the figures the answers must carry.
+@pytest.fixture(scope="session")
+def salary(kb) -> str:
+    """The team lead's median, as the bot writes it ("what does a team lead make?")."""
+    from knowledge.formatting import amount
+
+    return amount(kb.role("team_lead").median_usd, "USD")
+
+
+@pytest.fixture(scope="session")
+def years(kb) -> str:
+    """The years to manager, as the bot writes them ("how long until I'm a manager?")."""
+    manager = kb.role("manager")
+    return f"{manager.years_low}-{manager.years_high} years"

@@ -24,9 +24,8 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import pytest
 import redis
 import requests
 from sqlalchemy import create_engine, text
@@ -35,6 +34,7 @@ from sqlalchemy.engine import make_url
 from knowledge.build import build
 from ops import endpoints as ops_endpoints
 from ops.nginx import render
+from tests.postgres_support import SERVER, throwaway_database, unavailable
 from tests.servers import (
     Server,
     free_port,
@@ -45,42 +45,15 @@ from tests.servers import (
     wait_rasa,
 )
 
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
-
-
-def unavailable(message: str) -> NoReturn:
-    """Skip with the reason; on CI, where everything must be there, fail."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (CI=true: the scale and fault tests must run)")
-    pytest.skip(message)
-
-
-@contextlib.contextmanager
-def throwaway_database(server: str = POSTGRES) -> Iterator[str]:
-    """A new, empty database on the PostgreSQL server, dropped afterwards; yields its URL."""
-    admin = create_engine(server, future=True, isolation_level="AUTOCOMMIT")
-    name = f"career_coach_scale_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as err:
-        admin.dispose()
-        unavailable(f"PostgreSQL not reachable at {server}: {getattr(err, 'orig', err)}")
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def terminate_connections(database_url: str) -> int:
     """Ends every other session on the database, as a PostgreSQL restart does for the servers
     using it; returns how many there were."""
     name = make_url(database_url).database
-    engine = create_engine(POSTGRES, future=True, isolation_level="AUTOCOMMIT")
+    engine = create_engine(SERVER, future=True, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             return len(conn.execute(text(
@@ -296,7 +269,7 @@ def deployment(folder: Path, nlp_dir: Path, rasa_count: int = 2,
                actions_count: int = 2) -> Iterator[Deployment]:
     """A started deployment, stopped (and its database and Redis keys removed) afterwards;
     the servers' log tails are printed when starting fails."""
-    with throwaway_database() as database_url, redis_prefix() as prefix:
+    with throwaway_database("career_coach_scale") as database_url, redis_prefix() as prefix:
         setup = Deployment(folder, database_url, prefix, nlp_dir, rasa_count, actions_count)
         try:
             try:

@@ -241,7 +241,9 @@ def test_deploy_nginx_conf_is_accepted_by_nginx(tmp_path):
 
 def test_endpoints_come_from_the_environment():
     default = ops_endpoints.endpoints({})
-    assert default["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
+    # the domain goes only to the actions that ask for it
+    assert default["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook",
+                                          "enable_selective_domain": True}
     assert default["tracker_store"] == {"type": "ops.tracker_store.InMemoryTrackerStore"}
     assert "lock_store" not in default
     production = ops_endpoints.endpoints({
@@ -250,7 +252,7 @@ def test_endpoints_come_from_the_environment():
         "REDIS_URL": "rediss://:pw@redis.internal:6380/2", "REDIS_KEY_PREFIX": "coach",
         "ACTIONS_URL": "http://lb:5055/webhook"})
     assert production == {
-        "action_endpoint": {"url": "http://lb:5055/webhook"},
+        "action_endpoint": {"url": "http://lb:5055/webhook", "enable_selective_domain": True},
         "tracker_store": {"type": "ops.tracker_store.SQLTrackerStore", "dialect": "postgresql",
                           "url": "db.internal", "port": 5433, "db": "careercoach",
                           "username": "coach", "password": "s@cret",

@@ -85,17 +85,6 @@ def bot(request):
     return channel_bot(request)
 
 
-@pytest.fixture(scope="module")
-def salary(kb) -> str:
-    return amount(kb.role("team_lead").median_usd, "USD")
-
-
-@pytest.fixture(scope="module")
-def years(kb) -> str:
-    manager = kb.role("manager")
-    return f"{manager.years_low}-{manager.years_high} years"
-
-
 def posted_to(channel: str):
     return lambda call: call.service == "slack" and call.method == "chat.postMessage" \
         and call.params.get("channel") == channel

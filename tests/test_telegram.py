@@ -20,7 +20,6 @@ from rasa.core.run import create_http_input_channels
 
 from channels.credentials import TELEGRAM_CLASS, ConfigError, channels, write
 from channels.telegram import TelegramInput, TelegramOutput
-from knowledge.formatting import amount
 from knowledge.settings import PROJECT_ROOT
 from tests.actions_support import band_text
 from tests.channel_support import (
@@ -135,17 +134,6 @@ def test_a_wrong_telegram_setting_is_an_error_that_names_it(name, value):
 @pytest.fixture(scope="module")
 def bot(request):
     return channel_bot(request)
-
-
-@pytest.fixture(scope="module")
-def salary(kb) -> str:
-    return amount(kb.role("team_lead").median_usd, "USD")
-
-
-@pytest.fixture(scope="module")
-def years(kb) -> str:
-    manager = kb.role("manager")
-    return f"{manager.years_low}-{manager.years_high} years"
 
 
 def sent_to(chat: int):
