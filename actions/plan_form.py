@@ -103,6 +103,18 @@ def known(kb: CareerKnowledge, lookup: str, value: Any) -> bool:
         return False
 
 
+def named_or_said(value: Any, tracker: Tracker, kb: CareerKnowledge, entity: str,
+                  special: str, phrases: str) -> Any:
+    """A knowledge-base id the message names (or a button sent), else the special answer
+    ("not sure", "somewhere else") when the message says one of its phrases."""
+    found = mentioned(tracker, entity)
+    if found:
+        return found[0]
+    if value == special or known(kb, entity, value):
+        return value
+    return special if says_any(text_of(value), vocabulary()[phrases]) else None
+
+
 class ValidatePlanForm(FormValidationAction):
     def name(self) -> str:
         return "validate_plan_form"
@@ -134,20 +146,10 @@ class ValidatePlanForm(FormValidationAction):
         return parse_priorities(text_of(value)) or None
 
     def read_plan_target(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
-        careers = mentioned(tracker, "career")
-        if careers:
-            return careers[0]
-        if value == NOT_SURE or known(kb, "career", value):
-            return value
-        return NOT_SURE if says_any(text_of(value), vocabulary()["not_sure"]) else None
+        return named_or_said(value, tracker, kb, "career", NOT_SURE, "not_sure")
 
     def read_plan_region(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
-        regions = mentioned(tracker, "region")
-        if regions:
-            return regions[0]
-        if value == ELSEWHERE or known(kb, "region", value):
-            return value
-        return ELSEWHERE if says_any(text_of(value), vocabulary()["elsewhere"]) else None
+        return named_or_said(value, tracker, kb, "region", ELSEWHERE, "elsewhere")
 
     # --- what to take after two answers it couldn't use, and how to say it ---
 
