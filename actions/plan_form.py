@@ -256,3 +256,17 @@ class ActionAskPlanRegion(Action):
         pairs = [(r.name, r.name) for r in knowledge().regions()]
         say(dispatcher, "utter_ask_plan_region", pairs + [("Somewhere else", "somewhere else")])
         return []
+
+
+class ActionAskPlanPriorities(Action):
+    """What matters most: the plan's priorities as buttons, in their own words (plans/wording.yml),
+    which read back as those priorities."""
+
+    def name(self) -> str:
+        return "action_ask_plan_priorities"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        labels = [priority_label(p) for p in priority_ids()]
+        say(dispatcher, "utter_ask_plan_priorities", [(label, label) for label in labels])
+        return []

@@ -14,6 +14,7 @@ from actions import knowledge_base
 from actions.plan_form import (
     ELSEWHERE,
     NOT_SURE,
+    ActionAskPlanPriorities,
     ActionAskPlanRegion,
     ActionAskPlanRole,
     ActionAskPlanTarget,
@@ -21,7 +22,7 @@ from actions.plan_form import (
     parse_priorities,
     parse_years,
 )
-from plans.profile import priority_ids
+from plans.profile import priority_ids, priority_label
 from tests.actions_support import domain, rendered, run, tracker
 
 
@@ -184,3 +185,10 @@ def test_every_question_of_the_form_is_validated():
     assert tuple(domain()["forms"]["plan_form"]["required_slots"]) == PLAN_SLOTS
     for slot in PLAN_SLOTS:
         assert callable(getattr(ValidatePlanForm(), f"validate_{slot}"))
+
+
+def test_the_priority_buttons_are_the_plans_priorities_and_read_back_as_them():
+    reply = run(ActionAskPlanPriorities(), tracker("start_plan"))
+    titles = [b["title"] for b in reply.buttons]
+    assert titles == [priority_label(p) for p in priority_ids()]
+    assert [parse_priorities(b["payload"]) for b in reply.buttons] == [[p] for p in priority_ids()]
