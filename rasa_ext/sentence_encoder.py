@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load_file
+from scipy.special import erf
 from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
@@ -28,6 +29,13 @@ MAX_TOKENS = 128  # longer messages are cut; a chat question says what it wants 
 # encoded once: the forward pass is most of what understanding a message costs. How many are
 # kept: SENTENCE_CACHE_SIZE (0 turns the cache off, e.g. to benchmark only new messages).
 DEFAULT_CACHED_TEXTS = 4096
+FORWARD_BATCH = 64  # sequences per forward pass
+# OpenBLAS's matrix-matrix product copies the whole weight matrix into its own layout on every
+# call; its matrix-vector product reads the matrix where it is, about eight times faster. For a
+# short message, one matrix-vector product per token is therefore cheaper (measured here, a
+# (384, 1536) weight: 1 row 0.05 ms, 12 rows 0.45 ms row by row and 0.50 ms at once, 2 rows
+# 0.08 ms and 0.44 ms).
+GEMV_ROWS = 12
 
 
 def cached_texts() -> int:
@@ -47,16 +55,8 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    # BERT's exact GELU, 0.5 x (1 + erf(x / sqrt 2)), with erf from its standard approximation
-    # (Abramowitz-Stegun 7.1.26, error < 1.5e-7): NumPy has no erf of its own.
-    z = x / np.sqrt(2.0)
-    sign = np.sign(z)
-    a = np.abs(z)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
-                                                                          + t * 1.061405429))))
-    erf = sign * (1.0 - poly * np.exp(-a * a))
-    return 0.5 * x * (1.0 + erf)
+    # BERT's exact GELU
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
 
 
 class SentenceEncoder:
@@ -99,24 +99,44 @@ class SentenceEncoder:
         return w
 
     def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[f"{name}.weight"] + self.w[f"{name}.bias"]
+        weight = self.w[f"{name}.weight"]
+        if len(x) <= GEMV_ROWS:
+            # row by row: see GEMV_ROWS
+            product = np.empty((len(x), weight.shape[1]), dtype=x.dtype)
+            for i, row in enumerate(x):
+                np.dot(row, weight, out=product[i])
+        else:
+            product = x @ weight
+        return product + self.w[f"{name}.bias"]
 
-    def _encode_one(self, ids: list[int]) -> np.ndarray:
-        w, n = self.w, len(ids)
-        x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][:n]
+    def _forward(self, sequences: list[list[int]]) -> np.ndarray:
+        """Unit-length sentence vectors for several token sequences in one pass. Every step
+        but attention works row by row, so the rows of all sequences are stacked and each
+        matrix product runs once for all of them (a training set's messages are featurized
+        several times faster than one by one); attention and pooling then look at each
+        sequence's own rows only."""
+        w = self.w
+        lengths = [len(ids) for ids in sequences]
+        starts = np.cumsum([0] + lengths[:-1])
+        x = (w["embeddings.word_embeddings.weight"][np.concatenate(sequences)]
+             + w["embeddings.position_embeddings.weight"][
+                 np.concatenate([np.arange(n) for n in lengths])]
              + w["embeddings.token_type_embeddings.weight"][0])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"],
                         self.eps)
         head = self.dim // self.heads
+        spans = [(int(a), int(a) + n) for a, n in zip(starts, lengths, strict=True)]
         for i in range(self.layers):
             p = f"encoder.layer.{i}"
-            qkv = self._linear(x, f"{p}.attention.self.qkv").reshape(n, 3, self.heads, head)
-            q, k, v = (qkv[:, j].transpose(1, 0, 2) for j in range(3))
-            scores = q @ k.transpose(0, 2, 1) / np.sqrt(head)
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            attended = (scores / scores.sum(-1, keepdims=True)) @ v
-            attended = attended.transpose(1, 0, 2).reshape(n, self.dim)
+            qkv = self._linear(x, f"{p}.attention.self.qkv")
+            attended = np.empty_like(x)
+            for a, b in spans:
+                parts = qkv[a:b].reshape(b - a, 3, self.heads, head)
+                q, k, v = (parts[:, j].transpose(1, 0, 2) for j in range(3))
+                scores = q @ k.transpose(0, 2, 1) / np.sqrt(head)
+                scores = np.exp(scores - scores.max(-1, keepdims=True))
+                attended[a:b] = ((scores / scores.sum(-1, keepdims=True)) @ v).transpose(
+                    1, 0, 2).reshape(b - a, self.dim)
             x = _layer_norm(x + self._linear(attended, f"{p}.attention.output.dense"),
                             w[f"{p}.attention.output.LayerNorm.weight"],
                             w[f"{p}.attention.output.LayerNorm.bias"], self.eps)
@@ -124,8 +144,16 @@ class SentenceEncoder:
             x = _layer_norm(x + self._linear(hidden, f"{p}.output.dense"),
                             w[f"{p}.output.LayerNorm.weight"], w[f"{p}.output.LayerNorm.bias"],
                             self.eps)
-        pooled = x.mean(0)  # one sentence, no padding: every token counts
-        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        # mean pooling over each sentence's tokens (no padding: every token counts)
+        pooled = np.add.reduceat(x, starts, axis=0) / np.array(lengths, dtype=x.dtype)[:, None]
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def _forward_in_chunks(self, sequences: list[list[int]]) -> list[np.ndarray]:
+        # bounded batches: a training set's 2,500 messages at once would only cost memory
+        rows: list[np.ndarray] = []
+        for start in range(0, len(sequences), FORWARD_BATCH):
+            rows.extend(self._forward(sequences[start:start + FORWARD_BATCH]))
+        return rows
 
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = [t or "" for t in texts]
@@ -133,7 +161,8 @@ class SentenceEncoder:
         with self._lock:
             todo = [i for i, t in enumerate(texts) if t not in self._cache]
             encodings = self.tokenizer.encode_batch([texts[i] for i in todo])
-        computed = {i: self._encode_one(enc.ids) for i, enc in zip(todo, encodings, strict=True)}
+        vectors = self._forward_in_chunks([enc.ids for enc in encodings]) if todo else []
+        computed = dict(zip(todo, vectors, strict=True))
         with self._lock:
             for row, text in enumerate(texts):
                 vector = computed.get(row)

@@ -57,3 +57,33 @@ def test_the_cache_can_be_turned_off(monkeypatch):
     first = uncached.encode(["hello there"])
     assert len(uncached._cache) == 0
     assert np.allclose(uncached.encode(["hello there"]), first)
+
+
+def test_messages_encoded_together_get_the_vectors_they_get_alone(monkeypatch):
+    # the forward pass stacks several messages' tokens; attention and pooling must still see
+    # each message's own tokens only
+    from rasa_ext.sentence_encoder import SentenceEncoder
+
+    monkeypatch.setenv("SENTENCE_CACHE_SIZE", "0")
+    encoder = SentenceEncoder()
+    texts = ["next", "what does a team lead make in Germany?",
+             "I have been answering phones for six years and I am tired, what else can I do "
+             "with what I know about customers and software?", ""]
+    together = encoder.encode(texts)
+    alone = np.array([encoder.encode([text])[0] for text in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+    assert float(together[0] @ together[1]) < 0.9  # not one message's vector copied
+
+
+def test_short_and_long_messages_take_products_that_agree(monkeypatch):
+    # short messages multiply row by row (GEMV_ROWS), long ones all rows at once
+    import rasa_ext.sentence_encoder as module
+
+    monkeypatch.setenv("SENTENCE_CACHE_SIZE", "0")
+    encoder = module.SentenceEncoder()
+    texts = ["how long until I'm a manager", "is customer service a dying field"]
+    assert all(len(encoder.tokenizer.encode(t).ids) <= module.GEMV_ROWS for t in texts)
+    by_rows = encoder.encode(texts)
+    monkeypatch.setattr(module, "GEMV_ROWS", 0)
+    at_once = encoder.encode(texts)
+    assert np.allclose(by_rows, at_once, atol=1e-5)

@@ -39,3 +39,41 @@ def test_every_event_type_resolves_to_the_class_rasa_would_find():
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
     assert Event.resolve_by_type("no_such_event", default=Event) is Event
+
+
+def _responses_to_check():
+    # every kind of event as Rasa writes it, each with fields broken in ways the schema forbids
+    from rasa.shared.core import events as ev
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    made = [ev.SlotSet("role", "manager"), ev.UserUttered("hi", {"name": "greet"}),
+            ev.ActionExecuted("action_x"), ev.BotUttered("hello"), ev.EntitiesAdded([]),
+            ev.ActiveLoop("plan_form"), ev.FollowupAction("action_x"), ev.Restarted(),
+            ev.AllSlotsReset(), ev.SessionStarted(), ev.ActionReverted(),
+            ev.UserUtteranceReverted(), ev.LoopInterrupted(True)]
+    events = [e.as_dict() for e in made]
+    events += [{"event": kind["properties"]["event"]["const"]} for kind in EVENT_SCHEMA["oneOf"]]
+    broken = [{**events[0], "name": 3}, {"event": "slot", "value": 1}, {"event": "user",
+              "text": 5}, {"event": "bot", "timestamp": "noon"}, {"event": "bot", "metadata": []},
+              {"event": "entities", "entities": [{"entity": 1}]}, {"event": 7}, "slot", None,
+              {}, {"event": "action", "name": None}]
+    for event in events + broken:
+        yield {"events": [event]}
+        yield {"events": [events[0], event], "responses": [{"text": "hi"}]}
+    yield from [{}, {"events": None}, {"responses": "x"}, {"events": [], "responses": [[]]}, []]
+
+
+def test_the_quick_check_says_what_jsonschema_says_of_every_response():
+    import jsonschema
+
+    spec = RemoteAction.action_response_format_spec()
+    verdicts = []
+    for result in _responses_to_check():
+        try:
+            jsonschema.validate(result, spec)
+            expected = True
+        except ValidationError:
+            expected = False
+        assert speedups.valid_action_result(result) is expected, result
+        verdicts.append(expected)
+    assert True in verdicts and False in verdicts
