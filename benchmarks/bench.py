@@ -50,7 +50,7 @@ from benchmarks.stats import (
     ratios_over_runs,
     summarise,
 )
-from benchmarks.systems import BENCH_DIR, OUR_MODEL, ROOT, SYSTEMS, System
+from benchmarks.systems import BENCH_DIR, OUR_MODEL, ROOT, SYSTEMS, Ours, System
 
 LATEST = BENCH_DIR / "latest.json"
 LOGS = BENCH_DIR / "logs"
@@ -343,6 +343,9 @@ def notes(report: dict[str, Any]) -> str:
         + f"; 1 user: {s['single_user_turns']} turns; load levels: {s['level_seconds']:.0f} s "
         "counted after "
         f"{s['level_settle_seconds']:.0f} s of connecting, no think time.",
+        "ours: sentence cache " + ("on (repeated messages are not re-encoded)"
+                                   if s.get("sentence_cache") else
+                                   "off (every message is encoded as if new; --sentence-cache)"),
         f"machine: {report['machine'].get('cpus')} CPUs, load average "
         f"{report['machine'].get('load_before')} before, {report['machine'].get('load_after')} "
         "after (the load generator runs on the same machine).",
@@ -390,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retrain", action="store_true",
                         help="re-measure both trainings (stock: rasa init again; ours: rasa "
                              "train into a temporary folder)")
+    parser.add_argument("--sentence-cache", action="store_true",
+                        help="let our sentence encoder keep the vectors of messages it has seen "
+                             "(off by default: the benchmark repeats its 49 messages, so every "
+                             "one after warm-up would be a cache hit, which real traffic is not)")
     parser.add_argument("--only", choices=sorted(SYSTEMS), default=None,
                         help="measure one system only (no ratios)")
     parser.add_argument("--out", type=Path, default=LATEST,
@@ -411,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
                 settle=2.0 if quick else 3.0, duration=args.duration or (8.0 if quick else 20.0))
     names = [args.only] if args.only else ["stock", "ours"]
     systems = {name: SYSTEMS[name]() for name in names}
+    ours = systems.get("ours")
+    if isinstance(ours, Ours):
+        ours.sentence_cache = args.sentence_cache
     scripts = load_conversations()
     _stop_on_sigterm()
     say = Progress()
@@ -442,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     load = {"load_before": load_before, "load_after": round(os.getloadavg()[0], 2)}
     report = build_report(results, training, plan, "quick" if quick else "default",
                           time.monotonic() - say.started, load, git)
+    report["settings"]["sentence_cache"] = args.sentence_cache
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print()

@@ -63,24 +63,52 @@ class SentenceEncoder:
     """encode(texts) -> float32 array (len(texts), 384), unit length rows."""
 
     def __init__(self, directory: Path | None = None):
-        directory = directory or model_dir()
-        config = json.loads((directory / "config.json").read_text())
+        self._directory = directory or model_dir()
+        config = json.loads((self._directory / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
-        self.w = self._prepared(load_file(str(directory / "model.safetensors")), self.layers)
-        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.dim = int(config["hidden_size"])
+        self._weights: dict[str, np.ndarray] | None = None  # loaded when first needed
+        self.tokenizer = Tokenizer.from_file(str(self._directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
-        self.dim = self.w["embeddings.word_embeddings.weight"].shape[1]
         self._lock = threading.Lock()  # the tokenizer's settings and the cache are shared
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
         self._cache_size = cached_texts()
+        # vectors computed elsewhere (rasa_ext/encode_ahead.py), each taken by the next encode
+        # of its text
+        self._provided: dict[str, np.ndarray] = {}
         # One BLAS thread for the whole process: the matrices of one message are small, and
         # threads fighting over two cores with TensorFlow and other requests cost more than
         # they gain (measured: 4x slower per message while another process was busy). Set
         # once here, because entering a limit per call costs about as much as it saves.
         threadpool_limits(limits=1, user_api="blas")
+
+    @property
+    def w(self) -> dict[str, np.ndarray]:
+        # 90 MB: a Rasa server whose messages are encoded in the encoder process
+        # (rasa_ext/encoder_process.py) never needs them
+        if self._weights is None:
+            with self._lock:
+                if self._weights is None:
+                    self._weights = self._prepared(
+                        load_file(str(self._directory / "model.safetensors")), self.layers)
+        return self._weights
+
+    @property
+    def weights_loaded(self) -> bool:
+        return self._weights is not None
+
+    def provide(self, text: str, vector: np.ndarray) -> None:
+        """Hands over the vector of ``text``, computed elsewhere, to the next encode of it."""
+        with self._lock:
+            self._provided[text] = vector
+
+    def take_back(self, text: str) -> None:
+        """Forgets a provided vector that no encode took."""
+        with self._lock:
+            self._provided.pop(text, None)
 
     @staticmethod
     def _prepared(raw: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:
@@ -159,10 +187,12 @@ class SentenceEncoder:
         texts = [t or "" for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         with self._lock:
-            todo = [i for i, t in enumerate(texts) if t not in self._cache]
+            computed = {i: self._provided.pop(t) for i, t in enumerate(texts)
+                        if t in self._provided}
+            todo = [i for i, t in enumerate(texts) if t not in self._cache and i not in computed]
             encodings = self.tokenizer.encode_batch([texts[i] for i in todo])
         vectors = self._forward_in_chunks([enc.ids for enc in encodings]) if todo else []
-        computed = dict(zip(todo, vectors, strict=True))
+        computed.update(zip(todo, vectors, strict=True))
         with self._lock:
             for row, text in enumerate(texts):
                 vector = computed.get(row)

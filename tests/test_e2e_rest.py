@@ -137,3 +137,20 @@ def test_a_dead_action_server_gets_a_kind_reply_and_the_bot_recovers(bot, kb):
     assert "something went wrong on my side" in reply
     servers["actions"], _ = start_actions(env, logs, port=servers["actions_port"])
     assert usd(kb.role("team_lead").median_usd) in ask(person(), "what does a team lead make?")
+
+
+def test_messages_are_encoded_in_the_encoder_process(bot):
+    # the Rasa server starts rasa_ext/encoder_process.py beside it and leaves encoding to it;
+    # encoding in the server would also answer, so look at where the work is done
+    import psutil
+
+    ask, _, _, servers = bot
+    assert ask(person(), "hello")
+    rasa = psutil.Process(servers["rasa"].process.pid)
+    encoders = [p for p in rasa.children(recursive=True)
+                if "rasa_ext.encoder_process" in " ".join(p.cmdline())]
+    assert len(encoders) == 1
+    before = sum(encoders[0].cpu_times()[:2])
+    for n in range(20):  # new texts: none of them is in a cache
+        assert ask(person(), f"what do support engineers do all day, part {n} of my question")
+    assert sum(encoders[0].cpu_times()[:2]) - before > 0.05  # ~5-10 ms per message

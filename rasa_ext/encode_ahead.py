@@ -1,0 +1,129 @@
+"""The Rasa server has each message's sentence vector made in the encoder process
+(rasa_ext/encoder_process.py) before it parses the message.
+
+Why: Rasa 3.6 parses a message synchronously on its only thread, so the ~10 ms of encoding
+stopped every other conversation. Awaiting the encoder process instead lets the server get on
+with other conversations meanwhile, and the encoding happens on the other core; the featurizer
+(rasa_ext/sentence_featurizer.py) then finds the vector ready. If the encoder process cannot be
+started or does not answer, the server encodes the message itself, as before, and says so once
+in its log.
+
+SENTENCE_ENCODER_PROCESS=0 turns it off.
+
+Imported by rasa_ext.entity_extractor, so the Rasa server applies it when it loads the model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import json
+import logging
+import os
+from typing import Any
+
+import numpy as np
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_ext.encoder_process import EncoderProcess, frame, read_frame
+from rasa_ext.sentence_encoder import shared_encoder
+
+logger = logging.getLogger(__name__)
+
+START_TIMEOUT = 60.0  # seconds for the encoder process to load its weights
+REPLY_TIMEOUT = 10.0  # seconds for one message's vector before encoding it here instead
+
+
+def enabled() -> bool:
+    return os.environ.get("SENTENCE_ENCODER_PROCESS", "1") != "0"
+
+
+class EncoderClient:
+    """Connections to one encoder process, started on first use; one request per connection
+    at a time, idle connections kept for the next."""
+
+    def __init__(self) -> None:
+        self._process: EncoderProcess | None = None
+        self._starting: asyncio.Task[bool] | None = None
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.failed = False
+
+    async def vector(self, text: str) -> np.ndarray | None:
+        """``text``'s unit-length vector from the encoder process, or None: encode it here."""
+        if self.failed or not await self._started():
+            return None
+        assert self._process is not None
+        connection = None
+        try:
+            connection = (self._idle.pop() if self._idle
+                          else await asyncio.open_unix_connection(self._process.socket))
+            reader, writer = connection
+            writer.write(frame(json.dumps([text]).encode()))
+            await writer.drain()
+            payload = await asyncio.wait_for(read_frame(reader), REPLY_TIMEOUT)
+        except (OSError, ValueError, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
+            if connection is not None:
+                connection[1].close()
+            self._give_up_if_dead(error)
+            return None
+        self._idle.append(connection)
+        if not payload:
+            return None
+        return np.frombuffer(payload, dtype=np.float32).reshape(-1, shared_encoder().dim)[0]
+
+    async def _started(self) -> bool:
+        if self._starting is None:
+            self._starting = asyncio.create_task(self._start())
+        return await asyncio.shield(self._starting)
+
+    async def _start(self) -> bool:
+        try:
+            self._process = EncoderProcess()
+            atexit.register(self._process.stop)
+            ready = await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(None, self._process.wait_until_ready),
+                START_TIMEOUT)
+        except (OSError, asyncio.TimeoutError) as error:
+            ready, reason = False, repr(error)
+        else:
+            reason = "it did not say it was ready"
+        if not ready:
+            self.failed = True
+            if self._process is not None:
+                self._process.stop()
+            logger.warning(f"The sentence encoder process did not start ({reason}); this "
+                           "server encodes messages itself.")
+        return ready
+
+    def _give_up_if_dead(self, error: BaseException) -> None:
+        if self._process is not None and self._process.process.poll() is not None:
+            self.failed = True
+            logger.warning(f"The sentence encoder process stopped ({error!r}); this server "
+                           "encodes messages itself from now on.")
+
+
+_client = EncoderClient()
+_original_parse = MessageProcessor.parse_message
+
+
+async def _parse_message(self: MessageProcessor, message: UserMessage,
+                         tracker: DialogueStateTracker | None = None,
+                         only_output_properties: bool = True) -> dict[str, Any]:
+    text = message.text
+    if not (enabled() and self.http_interpreter is None and isinstance(text, str) and text):
+        return await _original_parse(self, message, tracker, only_output_properties)
+    vector = await _client.vector(text)
+    if vector is not None:
+        shared_encoder().provide(text, vector)
+    try:
+        # Rasa's own parse: the graph runs at once (nothing is awaited before it), so the
+        # vector handed over above is the one the featurizer takes
+        return await _original_parse(self, message, tracker, only_output_properties)
+    finally:
+        shared_encoder().take_back(text)
+
+
+if MessageProcessor.parse_message is _original_parse:
+    MessageProcessor.parse_message = _parse_message

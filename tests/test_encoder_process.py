@@ -1,0 +1,110 @@
+"""The encoder process (rasa_ext/encoder_process.py) gives the vectors the Rasa server would
+compute itself, encodes messages that arrive together in one pass, goes away with its parent,
+and the server encodes by itself when the process is not there (rasa_ext/encode_ahead.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from rasa_ext import encode_ahead
+from rasa_ext.encoder_process import EncoderProcess, frame, read_frame
+from rasa_ext.sentence_encoder import shared_encoder
+
+TEXTS = ["what does a team lead make?", "next", "how much in Germany?",
+         "I've answered phones for six years and want out: which careers use what I know?"]
+
+
+@pytest.fixture()
+def client():
+    made = encode_ahead.EncoderClient()
+    yield made
+    if made._process is not None:
+        made._process.stop()
+
+
+def test_vectors_from_the_process_are_the_ones_computed_here(client):
+    async def ask_all():
+        return await asyncio.gather(*(client.vector(text) for text in TEXTS))
+
+    vectors = asyncio.run(ask_all())
+    local = shared_encoder().encode(TEXTS)
+    assert all(v is not None for v in vectors)
+    assert np.allclose(np.array(vectors), local, atol=1e-5)
+    assert not client.failed
+
+
+def test_a_request_that_is_not_a_list_of_texts_gets_an_empty_reply():
+    process = EncoderProcess()
+    try:
+        assert process.wait_until_ready()
+
+        async def ask(payload: bytes) -> bytes:
+            reader, writer = await asyncio.open_unix_connection(process.socket)
+            writer.write(frame(payload))
+            await writer.drain()
+            reply = await read_frame(reader)
+            writer.close()
+            return reply
+
+        assert asyncio.run(ask(json.dumps({"text": "hi"}).encode())) == b""
+        # and the process still answers the next one
+        assert len(asyncio.run(ask(json.dumps(["hi"]).encode()))) == 4 * shared_encoder().dim
+    finally:
+        process.stop()
+    assert not os.path.exists(process.socket)
+
+
+def test_the_process_exits_when_its_parent_dies():
+    parent = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time; from rasa_ext.encoder_process import EncoderProcess\n"
+         "p = EncoderProcess(); assert p.wait_until_ready()\n"
+         "print(p.process.pid, flush=True); time.sleep(600)"],
+        stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.2)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def test_without_the_process_the_server_encodes_by_itself(client, monkeypatch, caplog):
+    def cannot_start() -> None:
+        raise OSError("no such interpreter")
+
+    monkeypatch.setattr(encode_ahead, "EncoderProcess", cannot_start)
+    assert asyncio.run(client.vector("hello")) is None
+    assert client.failed
+    assert "encodes messages itself" in caplog.text
+    assert asyncio.run(client.vector("hello again")) is None  # no second attempt
+
+
+def test_a_provided_vector_is_used_once_and_can_be_taken_back():
+    encoder = shared_encoder()
+    marker = np.zeros(encoder.dim, dtype=np.float32)
+    marker[0] = 1.0
+    encoder.provide("a text nobody sends", marker)
+    assert np.array_equal(encoder.encode(["a text nobody sends"])[0], marker)
+    encoder.provide("another text", marker)
+    encoder.take_back("another text")
+    assert not np.array_equal(encoder.encode(["another text"])[0], marker)
