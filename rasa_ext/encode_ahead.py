@@ -47,7 +47,9 @@ class EncoderClient:
     def __init__(self) -> None:
         self._process: EncoderProcess | None = None
         self._starting: asyncio.Task[bool] | None = None
+        self._ready: bool | None = None  # None: not started yet
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.failed = False
 
     async def vector(self, text: str) -> np.ndarray | None:
@@ -55,6 +57,9 @@ class EncoderClient:
         if self.failed or not await self._started():
             return None
         assert self._process is not None
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # connections belong to the loop that opened them
+            self._loop, self._idle = loop, []
         connection = None
         try:
             connection = (self._idle.pop() if self._idle
@@ -74,11 +79,16 @@ class EncoderClient:
         return np.frombuffer(payload, dtype=np.float32).reshape(-1, shared_encoder().dim)[0]
 
     async def _started(self) -> bool:
-        if self._starting is None:
-            self._starting = asyncio.create_task(self._start())
-        return await asyncio.shield(self._starting)
+        if self._ready is None:
+            if self._starting is None or self._starting.get_loop() is not \
+                    asyncio.get_running_loop():
+                self._starting = asyncio.create_task(self._start())
+            self._ready = await asyncio.shield(self._starting)
+        return self._ready
 
     async def _start(self) -> bool:
+        if self._process is not None:  # started while another event loop ran
+            return self._process.process.poll() is None
         try:
             self._process = EncoderProcess()
             atexit.register(self._process.stop)

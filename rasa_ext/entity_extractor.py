@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 import rasa_ext.action_failure  # noqa: F401  (installs the kind reply; see its docstring)
+import rasa_ext.diet_in_numpy  # noqa: F401  (DIET's scores without TensorFlow; see its docstring)
 import rasa_ext.encode_ahead  # noqa: F401  (encoding in a process of its own; see its docstring)
 import rasa_ext.speedups  # noqa: F401  (two per-turn costs of Rasa removed; see its docstring)
 from knowledge import settings
