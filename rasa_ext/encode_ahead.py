@@ -86,15 +86,21 @@ class EncoderClient:
             self._ready = await asyncio.shield(self._starting)
         return self._ready
 
-    async def _start(self) -> bool:
-        if self._process is not None:  # started while another event loop ran
-            return self._process.process.poll() is None
-        try:
+    def spawn(self) -> None:
+        """Starts the process if it is not running yet; it says when it is ready."""
+        if self._process is None and not self.failed:
             self._process = EncoderProcess()
             atexit.register(self._process.stop)
-            ready = await asyncio.wait_for(
-                asyncio.get_running_loop().run_in_executor(None, self._process.wait_until_ready),
-                START_TIMEOUT)
+
+    async def _start(self) -> bool:
+        try:
+            self.spawn()
+            assert self._process is not None
+            if self._process.ready is not None:  # it said so while another event loop ran
+                ready = self._process.ready and self._process.process.poll() is None
+            else:
+                ready = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
+                    None, self._process.wait_until_ready), START_TIMEOUT)
         except (OSError, asyncio.TimeoutError) as error:
             ready, reason = False, repr(error)
         else:
@@ -115,6 +121,17 @@ class EncoderClient:
 
 
 _client = EncoderClient()
+
+
+def start_encoder_process() -> None:
+    """Starts the encoder process ahead of the first message (when the model loads)."""
+    if enabled():
+        try:
+            _client.spawn()
+        except OSError as error:
+            logger.warning(f"The sentence encoder process did not start ({error!r}); this "
+                           "server encodes messages itself.")
+            _client.failed = True
 _original_parse = MessageProcessor.parse_message
 
 

@@ -125,10 +125,13 @@ class EncoderProcess:
             [sys.executable, "-m", "rasa_ext.encoder_process", "--socket", self.socket,
              "--parent", str(os.getpid())],
             stdout=subprocess.PIPE, text=True)
+        self.ready: bool | None = None  # None: not known yet (wait_until_ready)
 
     def wait_until_ready(self) -> bool:
-        assert self.process.stdout is not None
-        return self.process.stdout.readline().strip() == "ready"
+        if self.ready is None:
+            assert self.process.stdout is not None
+            self.ready = self.process.stdout.readline().strip() == "ready"
+        return self.ready
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -39,6 +39,16 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> SentenceEmbeddingFeaturizer:
+        # Rasa loads (rather than creates) components to predict with: start the encoder
+        # process now, so that it loads its weights while Rasa loads the rest of the model
+        from rasa_ext.encode_ahead import start_encoder_process
+
+        start_encoder_process()
+        return cls.create(config, model_storage, resource, execution_context)
+
+    @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
