@@ -107,7 +107,9 @@ class RestInput(RasaRestInput):
                                                  input_channel=message.input_channel,
                                                  metadata=message.metadata))
             except CancelledError:
-                logger.error("REST webhook: the message timed out: %.80r", message.text)
+                # Sanic cancels the handler when the client hangs up or the response times out
+                logger.error("REST webhook: handling the message was cancelled (the client went "
+                             "away or the response timed out): %.80r", message.text)
             except Exception:
                 logger.exception("REST webhook: the message failed: %.80r", message.text)
             return response.json(collector.messages)
