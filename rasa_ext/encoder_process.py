@@ -115,12 +115,29 @@ async def serve(socket_name: str, parent: int) -> None:
             os.unlink(socket_name)
 
 
+SOCKET_PREFIX = "career-coach-encoder-"
+
+
+def _remove_orphaned_sockets() -> None:
+    """Socket files left by servers that were killed (SIGKILL leaves no chance to remove
+    them): their names carry the server's process id."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*.sock"):
+        try:
+            os.kill(int(path.name[len(SOCKET_PREFIX):].split("-")[0]), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        except (ValueError, PermissionError):
+            continue  # not ours to judge: a name we did not write, or another user's server
+
+
 class EncoderProcess:
     """Starts the encoder process as a child of this one and knows where to reach it."""
 
     def __init__(self) -> None:
+        _remove_orphaned_sockets()
         self.socket = str(Path(tempfile.gettempdir())
-                          / f"career-coach-encoder-{os.getpid()}-{uuid.uuid4().hex[:8]}.sock")
+                          / f"{SOCKET_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.sock")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "rasa_ext.encoder_process", "--socket", self.socket,
              "--parent", str(os.getpid())],

@@ -108,3 +108,20 @@ def test_a_provided_vector_is_used_once_and_can_be_taken_back():
     encoder.provide("another text", marker)
     encoder.take_back("another text")
     assert not np.array_equal(encoder.encode(["another text"])[0], marker)
+
+
+def test_sockets_left_by_killed_servers_are_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    import rasa_ext.encoder_process as module
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    orphan = tmp_path / f"{module.SOCKET_PREFIX}{int(dead.stdout)}-abcd1234.sock"
+    alive = tmp_path / f"{module.SOCKET_PREFIX}{os.getpid()}-abcd1234.sock"
+    other = tmp_path / f"{module.SOCKET_PREFIX}not-a-pid.sock"
+    for path in (orphan, alive, other):
+        path.touch()
+    module._remove_orphaned_sockets()
+    assert not orphan.exists() and alive.exists() and other.exists()
