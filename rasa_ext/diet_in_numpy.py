@@ -39,26 +39,31 @@ def _numpy(variable: Any) -> np.ndarray:
     return np.asarray(variable.numpy(), dtype=np.float32)
 
 
+def _combining_layers(diet: DIETClassifier) -> dict[str, Any]:
+    """The layers that turn the text's features into DIET's input, by name."""
+    assert diet.model is not None
+    sequence_layer = diet.model._tf_layers[f"sequence_layer.{TEXT}"]
+    return sequence_layer._tf_layers["feature_combining"]._tf_layers
+
+
 class IntentScorer:
     """The NumPy forward pass for one trained DIET model (see the module docstring)."""
 
     def __init__(self, diet: DIETClassifier):
         model = diet.model
         assert model is not None
-        combining = model._tf_layers[f"sequence_layer.{TEXT}"]._tf_layers["feature_combining"]
-        to_dense = combining._tf_layers["sparse_dense.sentence"]._tf_layers["sparse_to_dense"]
-        (unify,) = combining._tf_layers["unify_dims_before_seq_sent_concat.sentence"]._ffn_layers[
-            :1]
+        combining = _combining_layers(diet)
+        to_dense = combining["sparse_dense.sentence"]._tf_layers["sparse_to_dense"]
+        unify = combining["unify_dims_before_seq_sent_concat.sentence"]._ffn_layers[0]
         embed = model._tf_layers[f"embed.{TEXT}"]._dense
         self.sparse_kernel, self.sparse_bias = _numpy(to_dense.kernel), _numpy(to_dense.bias)
         self.unify_kernel = _numpy(unify.kernel) * _numpy(unify.kernel_mask)
         self.unify_bias = _numpy(unify.bias)
         self.embed_kernel, self.embed_bias = _numpy(embed.kernel), _numpy(embed.bias)
-        labels = _numpy(model.all_labels_embed)
-        if diet.component_config["similarity_type"] == "cosine":
-            labels = labels / np.linalg.norm(labels, axis=-1, keepdims=True)
-        self.labels = labels
         self.cosine = diet.component_config["similarity_type"] == "cosine"
+        labels = _numpy(model.all_labels_embed)
+        self.labels = (labels / np.linalg.norm(labels, axis=-1, keepdims=True) if self.cosine
+                       else labels)
 
     @staticmethod
     def supports(diet: DIETClassifier) -> bool:
@@ -75,8 +80,7 @@ class IntentScorer:
                 and config["similarity_type"] in ("inner", "cosine")):
             return False
         try:
-            combining = diet.model._tf_layers[f"sequence_layer.{TEXT}"]._tf_layers[
-                "feature_combining"]._tf_layers
+            combining = _combining_layers(diet)
         except (AttributeError, KeyError):
             return False
         return ("sparse_dense.sentence" in combining

@@ -47,7 +47,6 @@ class EncoderClient:
     def __init__(self) -> None:
         self._process: EncoderProcess | None = None
         self._starting: asyncio.Task[bool] | None = None
-        self._ready: bool | None = None  # None: not started yet
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self.failed = False
@@ -79,12 +78,12 @@ class EncoderClient:
         return np.frombuffer(payload, dtype=np.float32).reshape(-1, shared_encoder().dim)[0]
 
     async def _started(self) -> bool:
-        if self._ready is None:
-            if self._starting is None or self._starting.get_loop() is not \
-                    asyncio.get_running_loop():
-                self._starting = asyncio.create_task(self._start())
-            self._ready = await asyncio.shield(self._starting)
-        return self._ready
+        if self._process is not None and self._process.ready is not None:
+            return self._process.ready  # known; `failed` says if it stopped since
+        if self._starting is None or self._starting.get_loop() is not \
+                asyncio.get_running_loop():
+            self._starting = asyncio.create_task(self._start())
+        return await asyncio.shield(self._starting)
 
     def spawn(self) -> None:
         """Starts the process if it is not running yet; it says when it is ready."""
@@ -96,11 +95,8 @@ class EncoderClient:
         try:
             self.spawn()
             assert self._process is not None
-            if self._process.ready is not None:  # it said so while another event loop ran
-                ready = self._process.ready and self._process.process.poll() is None
-            else:
-                ready = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
-                    None, self._process.wait_until_ready), START_TIMEOUT)
+            ready = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
+                None, self._process.wait_until_ready), START_TIMEOUT)
         except (OSError, asyncio.TimeoutError) as error:
             ready, reason = False, repr(error)
         else:
@@ -139,7 +135,8 @@ async def _parse_message(self: MessageProcessor, message: UserMessage,
                          tracker: DialogueStateTracker | None = None,
                          only_output_properties: bool = True) -> dict[str, Any]:
     text = message.text
-    if not (enabled() and self.http_interpreter is None and isinstance(text, str) and text):
+    if not (enabled() and self.http_interpreter is None and isinstance(text, str) and text) \
+            or shared_encoder().has_cached(text):
         return await _original_parse(self, message, tracker, only_output_properties)
     vector = await _client.vector(text)
     if vector is not None:

@@ -6,7 +6,7 @@ core while the server gets on with other conversations (rasa_ext/encode_ahead.py
 messages that arrive while it is busy are encoded together in one pass, which costs little
 more than encoding one (see GEMV_ROWS in rasa_ext/sentence_encoder.py).
 
-    python -m rasa_ext.encoder_process --socket NAME   (started by the Rasa server; see
+    python -m rasa_ext.encoder_process --socket PATH   (started by the Rasa server; see
                                                         EncoderProcess)
 
 The protocol, over a Unix socket in the temporary directory (removed when either side stops; a
@@ -101,7 +101,8 @@ async def watch_parent(parent: int) -> None:
 
 
 async def serve(socket_name: str, parent: int) -> None:
-    encoder = SentenceEncoder()
+    # no cache here: the Rasa server keeps the one cache, and asks only for texts not in it
+    encoder = SentenceEncoder(cache_size=0)
     encoder.w  # noqa: B018 - load the weights before saying we are ready
     server = Server(encoder)
     try:

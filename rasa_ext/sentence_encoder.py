@@ -81,7 +81,8 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class SentenceEncoder:
     """encode(texts) -> float32 array (len(texts), 384), unit length rows."""
 
-    def __init__(self, directory: Path | None = None):
+    def __init__(self, directory: Path | None = None, cache_size: int | None = None):
+        """``cache_size``: how many texts' vectors to keep; default SENTENCE_CACHE_SIZE."""
         self._directory = directory or model_dir()
         config = json.loads((self._directory / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
@@ -94,7 +95,7 @@ class SentenceEncoder:
         self.tokenizer.no_padding()
         self._lock = threading.Lock()  # the tokenizer's settings and the cache are shared
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
-        self._cache_size = cached_texts()
+        self._cache_size = cached_texts() if cache_size is None else cache_size
         # vectors computed elsewhere (rasa_ext/encode_ahead.py), each taken by the next encode
         # of its text
         self._provided: dict[str, np.ndarray] = {}
@@ -119,6 +120,10 @@ class SentenceEncoder:
         """Hands over the vector of ``text``, computed elsewhere, to the next encode of it."""
         with self._lock:
             self._provided[text] = vector
+
+    def has_cached(self, text: str) -> bool:
+        with self._lock:
+            return text in self._cache
 
     def take_back(self, text: str) -> None:
         """Forgets a provided vector that no encode took."""

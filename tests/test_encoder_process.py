@@ -125,3 +125,32 @@ def test_sockets_left_by_killed_servers_are_removed(tmp_path, monkeypatch):
         path.touch()
     module._remove_orphaned_sockets()
     assert not orphan.exists() and alive.exists() and other.exists()
+
+
+def test_only_texts_the_server_has_not_cached_go_to_the_process(monkeypatch):
+    # one cache, in the Rasa server: a text it already holds costs no round trip
+    from types import SimpleNamespace
+
+    from rasa.core.channels.channel import UserMessage
+
+    asked, parsed = [], []
+
+    async def vector(text):
+        asked.append(text)
+        return None
+
+    async def original_parse(processor, message, tracker, only_output_properties):
+        parsed.append(message.text)
+        return {}
+
+    monkeypatch.setattr(encode_ahead._client, "vector", vector)
+    monkeypatch.setattr(encode_ahead, "_original_parse", original_parse)
+    encoder = shared_encoder()
+    if not encoder._cache_size:
+        pytest.skip("SENTENCE_CACHE_SIZE=0: nothing is cached")
+    encoder.encode(["a text the server has seen"])
+    processor = SimpleNamespace(http_interpreter=None)
+    for text in ("a text the server has seen", "a text it has not seen"):
+        asyncio.run(encode_ahead._parse_message(processor, UserMessage(text)))
+    assert asked == ["a text it has not seen"]
+    assert parsed == ["a text the server has seen", "a text it has not seen"]
