@@ -20,7 +20,7 @@ export RASA_PORT ?= 5005
 export ACTIONS_PORT ?= 5055
 
 .PHONY: help install lock kb kb-check kb-show train web chromium run test lint validate \
-	test-stories nlu-eval bench-latency bench clean nginx scale-test forget
+	test-stories nlu-eval real-eval bench-latency bench clean nginx scale-test forget
 
 help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
@@ -124,6 +124,9 @@ test-stories: train ## Rasa test stories (tests/test_*.yml) through the trained 
 nlu-eval: train ## held-out NLU scores: intent and entity precision, recall, F1
 	$(PY) -m benchmarks.nlu_scores
 
+real-eval: train ## the bot end to end on real messages and multi-turn conversations, judged by labels (benchmarks/real_eval)
+	$(PY) -m benchmarks.real_eval $(EVAL_ARGS)
+
 bench-latency: train ## one turn's latency over REST (p50/p95 of 100 turns, action server in the loop)
 	$(PY) -m benchmarks.rest_latency
 
@@ -131,7 +134,7 @@ bench: train ## ours vs stock Rasa: latency, load (Locust), start, memory, train
 	$(PY) -m benchmarks.bench $(BENCH_ARGS)
 
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check knowledge actions rasa_ext channels plans tests benchmarks ops
+	$(VENV)/bin/ruff check knowledge actions rasa_ext channels plans tests benchmarks ops understanding
 	$(VENV)/bin/mypy
 
 test: train web chromium nginx ## every test layer: lint, pytest (unit, PostgreSQL, end to end, browser, scale), validate, stories

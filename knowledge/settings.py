@@ -20,6 +20,13 @@ def seeds_dir() -> Path:
     return Path(os.environ.get("SEEDS_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
 
 
+def real_messages_file() -> Path:
+    """Messages people really wrote, for judging the bot end to end (benchmarks/real_eval):
+    REAL_MESSAGES, else ../shared/real_messages/messages.tsv beside the project."""
+    return Path(os.environ.get("REAL_MESSAGES", PROJECT_ROOT.parent / "shared" / "real_messages"
+                               / "messages.tsv"))
+
+
 def nlp_dir() -> Path:
     """Where the build writes the spaCy entity pipeline (Rasa's SpacyNLP loads it from here)."""
     return Path(os.environ.get("KNOWLEDGE_NLP_DIR", VAR_DIR / "nlp"))

@@ -102,10 +102,12 @@ def start_actions(env: dict[str, str], log_dir: Path, port: int | None = None) -
 
 
 def launch_rasa(env: dict[str, str], log_dir: Path, endpoints: Path,
-                credentials: Path | None = None, port: int | None = None) -> tuple[Server, str]:
+                credentials: Path | None = None, port: int | None = None,
+                api_token: str | None = None) -> tuple[Server, str]:
     """A Rasa server with the trained model in models/, the endpoints file given and the
     channels of ``credentials`` (default credentials.yml: REST and socket.io), started but not
-    yet ready (``wait_rasa``); returns it and its base URL."""
+    yet ready (``wait_rasa``); returns it and its base URL. With ``api_token``, Rasa's HTTP API
+    (trackers) is on and needs that token."""
     models = PROJECT_ROOT / "models"
     if not any(models.glob("*.tar.gz")):
         raise RuntimeError("no trained model in models/: run `make train` first")
@@ -114,7 +116,8 @@ def launch_rasa(env: dict[str, str], log_dir: Path, endpoints: Path,
                     [str(VENV_BIN / "rasa"), "run", "--model", str(models), "--endpoints",
                      str(endpoints), "--credentials",
                      str(credentials or PROJECT_ROOT / "credentials.yml"),
-                     "--port", str(port), "--interface", "127.0.0.1"], env,
+                     "--port", str(port), "--interface", "127.0.0.1"]
+                    + (["--enable-api", "--auth-token", api_token] if api_token else []), env,
                     log_dir / f"rasa-{port}.log")
     return server, f"http://127.0.0.1:{port}"
 
@@ -130,7 +133,8 @@ def wait_rasa(server: Server, base: str, timeout: float = 240) -> None:
 
 
 def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
-               credentials: Path | None = None) -> tuple[Server, str]:
+               credentials: Path | None = None,
+               api_token: str | None = None) -> tuple[Server, str]:
     """A Rasa server with the trained model in models/ and the channels of ``credentials``
     (default credentials.yml: REST and socket.io); returns it and the REST webhook URL."""
     port = free_port()
@@ -138,6 +142,6 @@ def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
     # as `make run` writes it (ops/endpoints.py), for this action server
     write_endpoints(endpoints, endpoints_from(
         {**env, "ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook"}))
-    server, base = launch_rasa(env, log_dir, endpoints, credentials, port)
+    server, base = launch_rasa(env, log_dir, endpoints, credentials, port, api_token)
     wait_rasa(server, base)
     return server, f"{base}/webhooks/rest/webhook"

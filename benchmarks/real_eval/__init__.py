@@ -1,0 +1,1 @@
+"""End-to-end evaluation on real messages: `make real-eval` (see __main__.py)."""
