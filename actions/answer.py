@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import remember
 from actions.knowledge_base import knowledge
 from actions.replies import say
+from actions.statement import acknowledge
 from knowledge.repository import CareerKnowledge, UnknownEntry
 
 # topic (the intent an answer serves) -> the action that answers it; see answers()
@@ -46,6 +47,8 @@ class Answer(Action, metaclass=ABCMeta):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
+        # "I'm exhausted, what else could I do?": the feeling is acknowledged before the facts
+        acknowledge(dispatcher, tracker)
         try:
             subjects = self.answer(dispatcher, tracker, knowledge())
         except UnknownEntry:

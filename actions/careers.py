@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import Answer
 from actions.context import current, mentioned
 from actions.replies import PLAN_BUTTON, bullets, figures, plan_payload, say, sources
+from knowledge.records import Career
 from knowledge.repository import CareerKnowledge
 
 
@@ -42,17 +43,21 @@ class SkillsForCareerAnswer(Answer):
         if not career_id:
             say(dispatcher, "utter_ask_which_career", career_buttons(kb, "skills_for_career"))
             return {}
-        career = kb.career(career_id)
-        bridging = [kb.skill(s).name for s in career.skill_ids]
-        say(dispatcher, "utter_skills_for_career",
-            [(f"Plan my move into {career.name}", plan_payload(career.id))],
-            career=career.name, why=career.why_fit,
-            bridging=", ".join(bridging) if bridging else "the documents name none for it",
-            to_add=", ".join(career.to_add) if career.to_add
-            else "the documents don't say",
-            figures=f"\nThey add: {figures(career.figures)}" if career.figures else "",
-            sources=sources(career.sources))
-        return {"career": career.id}
+        return say_career(dispatcher, kb, kb.career(career_id))
+
+
+def say_career(dispatcher: CollectingDispatcher, kb: CareerKnowledge,
+               career: Career) -> dict[str, Any]:
+    """Why customer service fits a career, the skills that bridge into it, what to add."""
+    bridging = [kb.skill(s).name for s in career.skill_ids]
+    say(dispatcher, "utter_skills_for_career",
+        [(f"Plan my move into {career.name}", plan_payload(career.id))],
+        career=career.name, why=career.why_fit,
+        bridging=", ".join(bridging) if bridging else "the documents name none for it",
+        to_add=", ".join(career.to_add) if career.to_add else "the documents don't say",
+        figures=f"\nThey add: {figures(career.figures)}" if career.figures else "",
+        sources=sources(career.sources))
+    return {"career": career.id}
 
 
 class CareerOptionsAnswer(Answer):

@@ -11,6 +11,7 @@ from actions.answer import Answer
 from actions.context import current
 from actions.replies import amount, numbered, say, sources
 from actions.salary import years
+from knowledge.records import Role
 from knowledge.repository import CareerKnowledge
 
 
@@ -59,9 +60,12 @@ class RoleDutiesAnswer(Answer):
         if not role_id:
             say(dispatcher, "utter_ask_which_role", role_buttons(kb, "ask_role_duties"))
             return {}
-        role = kb.role(role_id)
-        say(dispatcher, "utter_role_duties", [(f"What does a {role.name} earn?",
-                                               f'/ask_salary{{"role": "{role.id}"}}')],
-            role=role.name, duties=role.duties, focus=role.focus,
-            sources=sources(role.sources[1:] or role.sources))
-        return {"role": role.id}
+        return say_role_duties(dispatcher, kb.role(role_id))
+
+
+def say_role_duties(dispatcher: CollectingDispatcher, role: Role) -> dict[str, Any]:
+    say(dispatcher, "utter_role_duties", [(f"What does a {role.name} earn?",
+                                           f'/ask_salary{{"role": "{role.id}"}}')],
+        role=role.name, duties=role.duties, focus=role.focus,
+        sources=sources(role.sources[1:] or role.sources))
+    return {"role": role.id}

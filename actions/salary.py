@@ -148,6 +148,5 @@ class CompareRolesAnswer(Answer):
         say(dispatcher, "utter_compare_roles",
             role_a=a.name, median_a=amount(a.median_usd, "USD"), years_a=years(a),
             role_b=b.name, median_b=amount(b.median_usd, "USD"), years_b=years(b),
-            difference=amount(b.median_usd - a.median_usd, "USD"),
             sources=sources(a.sources[:1]))
         return {"role": b.id}

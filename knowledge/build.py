@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, make_url
 from knowledge import models as m
 from knowledge import settings
 from knowledge.documents import read_documents
+from knowledge.repository import CareerKnowledge
 from knowledge.schema import FACT_KINDS, DataError, country_id
 from knowledge.validate import RawData, entity_names, read_data, validate
 
@@ -176,6 +177,10 @@ def build(database_url: str | None = None, data_dir: Path = settings.DATA_DIR,
         path.parent.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(path)
         log(f"wrote the entity pipeline ({len(table_rows[m.Alias])} phrases) to {path}")
+        from knowledge.search_index import build_index
+
+        entries = build_index(CareerKnowledge.load(url), path)
+        log(f"embedded {entries} entries for search by meaning into {path}")
     return data
 
 

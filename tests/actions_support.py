@@ -22,14 +22,20 @@ def domain() -> dict[str, Any]:
 
 def tracker(intent: str = "ask_salary", entities: dict[str, Any] | None = None,
             slots: dict[str, Any] | None = None, text: str = "",
-            ranking: list[str] | None = None) -> Tracker:
-    """A tracker whose latest message has this intent and these entities."""
+            ranking: list[str] | dict[str, float] | None = None,
+            matches: list[tuple[str, float]] | None = None) -> Tracker:
+    """A tracker whose latest message has this intent and these entities; `ranking` the intents
+    the classifier also considered (with their confidences, else 0.5 each), `matches` the
+    knowledge-base entries search found, with their similarity."""
     ents = []
     for name, value in (entities or {}).items():
         for v in value if isinstance(value, list) else [value]:
             ents.append({"entity": name, "value": v})
+    ents += [{"entity": "kb_match", "value": ref, "confidence": score}
+             for ref, score in matches or []]
+    scores = ranking if isinstance(ranking, dict) else dict.fromkeys(ranking or [], 0.5)
     message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": ents,
-               "intent_ranking": [{"name": n, "confidence": 0.5} for n in ranking or []]}
+               "intent_ranking": [{"name": n, "confidence": c} for n, c in scores.items()]}
     return Tracker("tester", dict(slots or {}), message, [], False, None, {}, "action_listen")
 
 

@@ -1,0 +1,108 @@
+"""When the intent is unsure: answer from the knowledge-base entry closest in meaning to the
+message (rasa_ext/knowledge_search.py), with its source, and offer the next best two as buttons.
+When nothing is close enough, say so plainly and what I can help with; "Did you mean ...?" only
+when two readings of the message are both likely and nothing in the knowledge base is close.
+
+The thresholds were chosen on the dev split of the real messages (benchmarks/real_eval): the
+cosine similarity above which the best entry answered what the person asked, and above which the
+runners-up were still worth a button (README, "Search by meaning").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.careers import say_career
+from actions.clarify import close_readings, offer_readings
+from actions.context import remember
+from actions.knowledge_base import knowledge
+from actions.ladder import say_role_duties
+from actions.replies import figure, say, sources
+from actions.salary import region_pay
+from actions.statement import acknowledge
+from actions.topics import TOPICS, evidence, fact_line
+from knowledge.repository import CareerKnowledge, UnknownEntry
+
+ANSWER_AT = 0.4  # the best entry answers
+OFFER_AT = 0.33  # a runner-up is offered as a button
+
+# The topic a fact kind belongs to, for follow-ups ("and in Japan?") and for the records; kinds
+# no question lists on its own go with the nearest one.
+KIND_TOPIC = {kind: topic for topic, spec in TOPICS.items() for kind in spec.kinds} | {
+    "cons": "why_leave", "leaving_advantages": "why_leave", "wellbeing": "why_leave",
+    "market_2025": "ask_outlook", "global_notes": "ask_visa", "job_variants":
+    "ask_specializations", "responsibilities": "ask_role_duties", "work_environment":
+    "why_stay", "organizations": "ask_job_search"}
+
+
+def matches(tracker: Tracker) -> list[tuple[str, float]]:
+    """(entry reference, similarity) of the latest message, best first."""
+    return [(e["value"], float(e.get("confidence") or 0))
+            for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "kb_match"]
+
+
+def title_of(kb: CareerKnowledge, ref: str) -> str:
+    kind, _, ident = ref.partition("/")
+    if kind.startswith("fact:"):
+        return kb.fact(kind[5:], ident).title
+    if kind == "career":
+        return f"Moving into {kb.career(ident).name}"
+    if kind == "role":
+        return f"What a {kb.role(ident).name} does"
+    if kind == "pay":
+        return kb.pay(ident).title
+    return f"Pay in {kb.region(ident).name}"
+
+
+def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str,
+                 offers: list[tuple[str, str]]) -> list[EventType]:
+    """Shows one entry as it stands, with its source; returns the events that remember it."""
+    kind, _, ident = ref.partition("/")
+    if kind.startswith("fact:"):
+        fact = kb.fact(kind[5:], ident)
+        say(dispatcher, "utter_search_fact", offers, fact=fact_line(kb, fact, True, False),
+            sources=sources(evidence(kb, fact)[1]))
+        return remember(KIND_TOPIC.get(fact.kind, "search"))
+    if kind == "career":
+        subjects = say_career(dispatcher, kb, kb.career(ident))
+        return remember("skills_for_career", **subjects)
+    if kind == "role":
+        subjects = say_role_duties(dispatcher, kb.role(ident))
+        return remember("ask_role_duties", **subjects)
+    if kind == "pay":
+        pay = kb.pay(ident)
+        say(dispatcher, "utter_search_fact", offers, fact=f"{pay.title}: {figure(pay.figure)}",
+            sources=sources(pay.sources))
+        return remember("ask_salary")
+    subjects = region_pay(dispatcher, kb, ident, None)
+    return remember("ask_salary_region", **subjects)
+
+
+class ActionSearchAnswer(Action):
+    def name(self) -> str:
+        return "action_search_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        kb = knowledge()
+        found = matches(tracker)
+        if not found or found[0][1] < ANSWER_AT:
+            if close_readings(tracker):
+                offer_readings(dispatcher, tracker)
+            else:
+                say(dispatcher, "utter_search_no_match",
+                    [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options"),
+                     ("Steps to get out", "/steps_to_leave"), ("What can you do?", "/help")])
+            return []
+        acknowledge(dispatcher, tracker)
+        try:
+            offers = [(title_of(kb, ref), title_of(kb, ref)) for ref, score in found[1:3]
+                      if score >= OFFER_AT]
+            return answer_entry(dispatcher, kb, found[0][0], offers)
+        except UnknownEntry:  # an index older than the knowledge base: rebuild with `make kb`
+            say(dispatcher, "utter_search_no_match")
+            return []

@@ -1,0 +1,105 @@
+"""Search by meaning over the knowledge base (knowledge/search_index.py) and the answer made
+from it when the intent is unsure (actions/search.py): the right entry for a paraphrase, shown
+as it stands with its source; nothing for nonsense; "Did you mean" only for two close readings."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import knowledge_base
+from actions.search import ANSWER_AT, OFFER_AT, ActionSearchAnswer
+from knowledge.formatting import figure
+from knowledge.search_index import SearchIndex, build_index, entry_texts
+from rasa_ext.sentence_encoder import shared_encoder
+from tests.actions_support import run, tracker
+
+
+@pytest.fixture(scope="module")
+def index(kb, tmp_path_factory) -> SearchIndex:
+    folder = tmp_path_factory.mktemp("search")
+    assert build_index(kb, folder) == len(entry_texts(kb))
+    return SearchIndex.load(folder)
+
+
+@pytest.fixture(autouse=True)
+def loaded(kb):
+    knowledge_base.use(kb)
+    yield
+    knowledge_base.use(None)
+
+
+def search(index: SearchIndex, text: str):
+    return index.search(shared_encoder().encode([text])[0])
+
+
+def test_every_kind_of_entry_is_searchable(kb):
+    refs = entry_texts(kb)
+    for prefix in ("fact:", "career/", "role/", "pay/", "region/"):
+        assert any(r.startswith(prefix) for r in refs), prefix
+    assert len(refs) == (sum(len(kb.facts(k)) for k in kb.kinds()) + len(kb.careers())
+                         + len(kb.ladder()) + len(kb.pay_figures()) + len(kb.regions()))
+
+
+@pytest.mark.parametrize("text, ref_start", [
+    ("what does it cost to get a bachelor's degree", "fact:training_options/bachelors_degree"),
+    ("which countries offer visas for digital nomads", "fact:visas/"),
+    ("being a team leader, what's the day to day like", "role/team_lead"),
+    ("could I move into project management", "career/project_management"),
+])
+def test_a_paraphrase_finds_the_entry_that_answers_it(index, text, ref_start):
+    best = search(index, text)[0]
+    assert best.ref.startswith(ref_start) and best.score >= ANSWER_AT, search(index, text)
+
+
+@pytest.mark.parametrize("text", ["purple monkey dishwasher", "asdfgh qwerty",
+                                  "what's the best pizza topping"])
+def test_nonsense_finds_nothing_close_enough(index, text):
+    assert search(index, text)[0].score < ANSWER_AT
+
+
+def test_the_best_entry_is_shown_as_it_stands_with_its_source(kb):
+    fact = next(f for f in kb.facts("training_options") if f.figures)
+    other = kb.facts("certifications")[0]
+    reply = run(ActionSearchAnswer(), tracker(
+        "nlu_fallback", matches=[(f"fact:training_options/{fact.id}", ANSWER_AT + 0.1),
+                                 (f"fact:certifications/{other.id}", OFFER_AT + 0.01),
+                                 ("career/ux", OFFER_AT - 0.01)]))
+    assert reply.responses == ["utter_search_fact"]
+    assert fact.text in reply.text and figure(fact.figures[0]) in reply.text
+    assert f"“{fact.sources[0].title}”" in reply.text
+    # the runner-up above the offer threshold is a button; the one below is not
+    assert [b["title"] for b in reply.buttons] == [other.title]
+    assert reply.slot("last_topic") == "ask_education"
+
+
+def test_a_career_or_role_entry_answers_about_that_subject(kb):
+    reply = run(ActionSearchAnswer(), tracker("nlu_fallback", matches=[("career/ux", 0.7)]))
+    assert kb.career("ux").name in reply.text and reply.slot("career") == "ux"
+    reply = run(ActionSearchAnswer(), tracker("nlu_fallback",
+                                              matches=[("role/team_lead", 0.7)]))
+    assert reply.slot("role") == "team_lead" and reply.slot("last_topic") == "ask_role_duties"
+
+
+def test_nothing_close_says_so_plainly_and_states_no_figure():
+    reply = run(ActionSearchAnswer(), tracker("nlu_fallback",
+                                              matches=[("fact:why_leave/burnout", 0.2)]))
+    assert reply.responses == ["utter_search_no_match"] and "$" not in reply.text
+    assert reply.slot("last_topic") is None
+
+
+def test_did_you_mean_only_for_two_close_readings_and_never_plan_steps():
+    close = tracker("nlu_fallback", entities={"role": "team_lead"},
+                    ranking={"nlu_fallback": 0.5, "plan_next": 0.45, "ask_salary": 0.4,
+                             "ask_years": 0.38, "ask_ladder": 0.1})
+    reply = run(ActionSearchAnswer(), close)
+    assert reply.responses == ["utter_did_you_mean"]
+    assert [b["payload"] for b in reply.buttons] == [
+        '/ask_salary{"role": "team_lead"}', '/ask_years{"role": "team_lead"}', "/help"]
+    apart = tracker("nlu_fallback", ranking={"ask_salary": 0.6, "ask_years": 0.2})
+    assert run(ActionSearchAnswer(), apart).responses == ["utter_search_no_match"]
+
+
+def test_a_feeling_is_acknowledged_before_the_entry():
+    reply = run(ActionSearchAnswer(), tracker("nlu_fallback", entities={"feeling": "scared"},
+                                              matches=[("career/ux", 0.7)]))
+    assert reply.responses[0] == "utter_acknowledge_scared"

@@ -1,0 +1,89 @@
+"""What a message says about how the person feels, and whether it asks anything at all.
+
+People rarely write tidy questions: "6 years on the phones, I'm exhausted and scared about
+money" first says how they are. A good reply acknowledges that in one line before the facts, and
+a message that asks nothing (venting, a success story, a thank-you) gets a short human reply and
+one next step rather than a list of facts.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The feeling named first in this order wins: fear and exhaustion are what most people here
+# bring, and a success is worth naming over the tiredness that came before it.
+FEELINGS: dict[str, list[str]] = {
+    "success": [r"\bfinally (?:quit|left|got|escaped|made it|out|free)", r"\bi (?:quit|resigned|"
+                r"handed in my notice)\b(?! (?:my|the|a) )", r"\bgot (?:the|a|my) (?:job|offer|"
+                r"promotion|role)\b", r"\b(?:got|been) (?:promoted|hired)\b",
+                r"\blast (?:day|shift) (?:at|in|on|today|tomorrow)", r"\bnew job\b",
+                r"\b(?:accepted|landed) (?:an? |the )?(?:offer|job|role|position)",
+                r"\bpassed (?:my|the) (?:exam|cert|interview)", r"\bmade it out\b",
+                r"\bi'?m (?:free|out)\b"],
+    "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
+               r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\bnervous\b", r"\bpanick",
+               r"\bfreaking out\b", r"\bcan't afford\b", r"\b(?:bills|rent|mortgage|money) "
+               r"(?:worr|stress|scar)", r"\bscared about money\b", r"\binsecure\b"],
+    "exhausted": [r"\bexhaust", r"\btired\b", r"\bburn(?:ed|t|ing)? ?out\b", r"\bdrain(?:ed|ing)",
+                  r"\bworn out\b", r"\bknackered\b", r"\bwiped\b", r"\bfried\b", r"\bspent\b",
+                  r"\bno energy\b", r"\bcan't do (?:this|it) (?:anymore|much longer)",
+                  r"\bsick of\b", r"\bfed up\b", r"\bdone with\b", r"\bhad enough\b",
+                  r"\bover it\b", r"\bso done\b", r"\bstressed\b", r"\bstressful\b",
+                  r"\boverwhelm", r"\bsoul[- ]?(?:crushing|sucking|destroying)"],
+    "stuck": [r"\bstuck\b", r"\btrapped\b", r"\bdead[- ]end\b", r"\bno way out\b",
+              r"\bgoing nowhere\b", r"\bno (?:future|growth|progress)\b", r"\blost\b",
+              r"\bdon't know what (?:to do|else)", r"\bno idea what", r"\bhopeless\b",
+              r"\bwasted\b", r"\bno experience\b.*\b(?:outside|other)", r"\bunqualified\b",
+              r"\bnot qualified\b", r"\bapplying for months\b", r"\bnot a peep\b",
+              r"\bno (?:replies|response|callbacks?)\b", r"\brejected\b", r"\brejection"],
+    "angry": [r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
+              r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
+              r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
+              r"\bsucks?\b", r"\bhell\b", r"\btoxic\b", r"\bmiserable\b", r"\bawful\b",
+              r"\bterrible\b", r"\bworst\b", r"\bunderpaid\b", r"\bunderappreciated\b"],
+    "sad": [r"\bsad\b", r"\bdepressing\b", r"\bunhappy\b", r"\bcry(?:ing)?\b", r"\bcried\b",
+            r"\blonely\b", r"\bworthless\b", r"\bhurts?\b", r"\bheartbroken\b", r"\bupset\b"],
+    "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much|for sharing)",
+                 r"\bthis (?:helped|is so true|made my day)", r"\bappreciate (?:this|it|you)",
+                 r"\bso (?:true|relatable)\b"],
+}
+ORDER = ("success", "scared", "exhausted", "stuck", "angry", "sad", "grateful")
+
+_QUESTION_START = re.compile(
+    r"^(?:how|what|what's|whats|which|where|when|why|who|can|could|should|shall|would|will|is|"
+    r"are|am|do|does|did|any|anyone|anybody|has|have|tips|advice|help|ideas|suggestions|"
+    r"recommend|looking for|need (?:advice|help|tips)|tell me|explain|give me|show me|list)\b")
+_ASKING = re.compile(
+    r"\?|\b(?:any (?:advice|tips|ideas|suggestions|recommendations)|what (?:should|can|could|do|"
+    r"else|jobs?|careers?|are|is)|how (?:do|can|did|long|much|to)|where (?:do|can|should)|"
+    r"should i|can i|could i|is it (?:worth|possible|hard|easy)|i (?:want|need|would like|'d like)"
+    r" to know|wondering|help me|looking for (?:advice|tips|a job|work|something)|"
+    r"(?:recommend|suggest)(?:ations|ions)?)\b"
+    # a wish is a request too: "I want to move into project management"
+    r"|\b(?:i|i'm|i am|i've been|we) (?:really )?(?:want|wanna|need|would like|'d like|hope|"
+    r"hoping|plan|planning|trying|looking|thinking|considering|interested|keen|eager|aiming)"
+    r"\b(?! to (?:die|cry|scream|quit everything))")
+_compiled = {name: [re.compile(p) for p in patterns] for name, patterns in FEELINGS.items()}
+
+
+def _plain(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    return re.sub(r"\b(\w+)nt\b", lambda m: m.group(1) + "n't" if m.group(1) in {
+        "can", "don", "won", "didn", "isn", "wasn", "doesn", "haven", "couldn", "wouldn"}
+        else m.group(0), text)
+
+
+def feeling(text: str) -> str | None:
+    """The feeling the message names most clearly (one of ORDER), or None."""
+    plain = _plain(text)
+    for name in ORDER:
+        if any(p.search(plain) for p in _compiled[name]):
+            return name
+    return None
+
+
+def asks_something(text: str) -> bool:
+    """Whether the message asks for anything: a question mark, a question's opening words, or
+    a request ("any advice", "I want to know", "should I")."""
+    plain = _plain(text).strip()
+    return bool(_QUESTION_START.match(plain) or _ASKING.search(plain))
