@@ -12,23 +12,31 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import remember
+from actions.context import continues, last_subject, mentioned, remember
+from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import say
-from actions.statement import acknowledge
 from knowledge.repository import CareerKnowledge, UnknownEntry
 
 # topic (the intent an answer serves) -> the action that answers it; see answers()
 _ANSWERS: dict[str, Answer] = {}
+# A question that points back at the conversation's subject ("how long does it take to get
+# there?", "what skills would I need for that?") is the question for that kind of subject:
+# (the intent read, the kind of the last subject) -> the topic that answers it.
+REDIRECTS = {("how_to_start", "role"): "ask_years",
+             ("skills_for_career", "role"): "ask_role_duties",
+             ("transferable_skills", "role"): "ask_role_duties",
+             ("how_to_start", "career"): "career_timeline",
+             ("ask_years", "career"): "career_timeline"}
 
 
 def answers() -> dict[str, Answer]:
-    """Every answering action by topic. Defining an Answer registers it, so import every module
-    of the package first (as rasa_sdk does when it serves the package)."""
+    """Every answering action by the intent it answers. Defining an Answer registers it, so
+    import every module of the package first (as rasa_sdk does when it serves the package)."""
     package = importlib.import_module(__package__ or "actions")
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
-    return _ANSWERS
+    return {topic: a for topic, a in _ANSWERS.items() if a.asked_as_intent}
 
 
 class Answer(Action, metaclass=ABCMeta):
@@ -36,6 +44,8 @@ class Answer(Action, metaclass=ABCMeta):
     rasa_sdk registers only the concrete answers."""
 
     topic: ClassVar[str] = ""
+    # False for an answer only reached from another question (REDIRECTS), not an intent
+    asked_as_intent: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -49,6 +59,15 @@ class Answer(Action, metaclass=ABCMeta):
                   domain: dict[str, Any]) -> list[EventType]:
         # "I'm exhausted, what else could I do?": the feeling is acknowledged before the facts
         acknowledge(dispatcher, tracker)
+        instead = _ANSWERS.get(REDIRECTS.get((self.topic, last_subject(tracker) or ""), ""))
+        if instead is not None and continues(tracker) and not any(
+                mentioned(tracker, e) for e in ("role", "career")):
+            # "how long does it take to get there?" after the team lead: the years to it
+            return await instead.run_unacknowledged(dispatcher, tracker)
+        return await self.run_unacknowledged(dispatcher, tracker)
+
+    async def run_unacknowledged(self, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker) -> list[EventType]:
         try:
             subjects = self.answer(dispatcher, tracker, knowledge())
         except UnknownEntry:

@@ -96,3 +96,25 @@ class CareersFitMeAnswer(Answer):
             careers=bullets(lines),
             sources=sources(c for m in matches for c in m.career.sources))
         return {"career": matches[0].career.id}
+
+
+class CareerTimelineAnswer(Answer):
+    """"How long does it take to get there?" after a career: the documents give a time for the
+    career only where they state one; otherwise they are said to be silent."""
+
+    topic = "career_timeline"
+    asked_as_intent = False
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               kb: CareerKnowledge) -> dict[str, Any]:
+        career = kb.career(current(tracker, "career"))
+        times = [f for f in career.figures if f.unit in ("years", "months", "weeks")]
+        if times:
+            say(dispatcher, "utter_career_timeline", career=career.name, figures=figures(times),
+                sources=sources(career.sources))
+        else:
+            say(dispatcher, "utter_no_figure_for",
+                [(f"Skills for {career.name}", f'/skills_for_career{{"career": "{career.id}"}}'),
+                 ("Years to each level", "/ask_ladder")],
+                what=f"how long a move into {career.name} takes")
+        return {"career": career.id}

@@ -8,6 +8,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from understanding.followups import refers_back
+
+# The topics whose answers are about a career: after them, "they" and "there" mean the career.
+CAREER_TOPICS = {"skills_for_career", "careers_fit_me", "transferable_skills"}
+ROLE_TOPICS = {"ask_salary", "ask_years", "ask_role_duties", "compare_roles"}
 # Entities that are remembered in a slot of the same name.
 CONTEXT_SLOTS = ("role", "region", "country", "career", "industry")
 
@@ -21,10 +26,33 @@ def mentioned(tracker: Tracker, entity: str) -> list[str]:
     return values
 
 
+def last_subject(tracker: Tracker) -> str | None:
+    """Whether the last answer was about a role or a career ("role", "career"), if either."""
+    topic = tracker.get_slot("last_topic")
+    if topic in CAREER_TOPICS and tracker.get_slot("career"):
+        return "career"
+    if topic in ROLE_TOPICS and tracker.get_slot("role"):
+        return "role"
+    return None
+
+
+def continues(tracker: Tracker) -> bool:
+    """Whether the latest message carries on from the conversation's subject: a follow-up ("and
+    in Japan?"), a word pointing back ("how much do they make?"), or a button. "What's the median
+    pay in customer service?" right after a comparison is a new question, about no level."""
+    message = tracker.latest_message
+    text = (message.get("text") or "").strip()
+    intent = (message.get("intent") or {}).get("name")
+    return not text or text.startswith("/") or intent == "followup" or refers_back(text)
+
+
 def current(tracker: Tracker, entity: str) -> Any:
-    """The entity's value in the latest message, else its slot (the conversation's last one)."""
+    """The entity's value in the latest message, else, when the message carries on from the
+    conversation, its slot (the conversation's last one)."""
     values = mentioned(tracker, entity)
-    return values[0] if values else tracker.get_slot(entity)
+    if values:
+        return values[0]
+    return tracker.get_slot(entity) if continues(tracker) else None
 
 
 def place(tracker: Tracker) -> tuple[str | None, str | None]:

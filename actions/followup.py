@@ -1,8 +1,12 @@
 """Follow-ups ("and a manager?", "what about in Japan?"): the last question, with the new
-subject. The last topic's answering action answers again; the context slots fill in the rest."""
+subject. The last topic's answering action answers again; the context slots fill in the rest.
+Two kinds need more than that: the same figure in another unit ("what's that in US dollars?",
+"per hour?"), given only where a source states it, and the other side of a list ("and the
+cons?" after the good sides)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +14,49 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answers
+from actions.context import current, remember
+from actions.knowledge_base import knowledge
 from actions.replies import say
+from actions.salary import general_pay, region_pay
+from knowledge.repository import CareerKnowledge
+from understanding.followups import unit_asked
+
+# "and the cons?" after the good sides, "and the upsides?" after the reasons to leave
+_OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|worst)\b"),
+                            "why_leave"),
+               "why_leave": (re.compile(r"\b(?:pros|upsides?|good|positives?|best)\b"),
+                             "why_stay")}
+UNIT_WORDS = {"hour": "by the hour", "month": "by the month", "eur": "in euros",
+              "usd": "in US dollars", "other": "in that currency"}
+PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
+
+
+def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowledge,
+            unit: str) -> list[EventType]:
+    """The last pay answer's figures in the unit asked, where a source gives them; else the
+    plain statement that it gives none, and no figure made up by converting."""
+    topic = tracker.get_slot("last_topic")
+    region = tracker.get_slot("region")
+    if topic == "ask_salary_region" and region and unit in ("usd", "eur", "other"):
+        # regional figures come in the local currency with US dollars where the source has them
+        return remember("ask_salary_region", **region_pay(dispatcher, kb, region, None))
+    role_id = current(tracker, "role")
+    if topic in PAY_TOPICS and role_id and unit != "usd":
+        role = kb.role(role_id)
+        say(dispatcher, "utter_no_figure_for", [("Pay by level", "/ask_ladder"),
+                                                ("Pay by country", "/ask_salary_region")],
+            what=f"the {role.name}'s pay {UNIT_WORDS[unit]} (they give a year's pay in "
+                 "US dollars)")
+        return remember("ask_salary", role=role_id)
+    if topic in PAY_TOPICS and unit in ("hour", "month") and general_pay(dispatcher, kb, unit):
+        return remember("ask_salary")
+    if topic in PAY_TOPICS and unit == "usd":
+        general_pay(dispatcher, kb)
+        return remember("ask_salary")
+    say(dispatcher, "utter_no_figure_for", [("Pay by level", "/ask_ladder"),
+                                            ("Pay by country", "/ask_salary_region")],
+        what=f"that figure {UNIT_WORDS[unit]}")
+    return []
 
 
 class ActionFollowup(Action):
@@ -19,7 +65,14 @@ class ActionFollowup(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        last = answers().get(tracker.get_slot("last_topic") or "")
+        text = (tracker.latest_message.get("text") or "").lower()
+        topic = tracker.get_slot("last_topic") or ""
+        unit = unit_asked(text)
+        if unit:
+            return in_unit(dispatcher, tracker, knowledge(), unit)
+        if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
+            topic = _OTHER_SIDE[topic][1]
+        last = answers().get(topic)
         if last is None:
             say(dispatcher, "utter_followup_without_topic",
                 [("Pay by level", "/ask_ladder"), ("What can you do?", "/help")])

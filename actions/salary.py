@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
-from actions.context import current, mentioned, place
+from actions.context import CAREER_TOPICS, current, mentioned, place
 from actions.replies import amount, bullets, figure, say, sources
 from knowledge.records import Role
 from knowledge.repository import CareerKnowledge
@@ -41,10 +41,15 @@ class SalaryAnswer(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
-        role_id, career_id = current(tracker, "role"), mentioned(tracker, "career")
+        role_id, career_id = current(tracker, "role"), current(tracker, "career")
+        if tracker.get_slot("last_topic") not in CAREER_TOPICS and not mentioned(tracker,
+                                                                                 "career"):
+            career_id = None  # "how much do they make?" after a level is about the level
+        elif not mentioned(tracker, "role"):
+            role_id = None  # ... and after a career, about the career
         region_id, country_id = place(tracker)
-        if career_id and not mentioned(tracker, "role"):
-            career = kb.career(career_id[0])
+        if career_id and not role_id:
+            career = kb.career(career_id)
             say(dispatcher, "utter_salary_career_unknown",
                 [(f"Skills for {career.name}", f'/skills_for_career{{"career": "{career.id}"}}'),
                  ("Customer service pay", "/ask_salary")], career=career.name)
@@ -64,20 +69,30 @@ class SalaryAnswer(Answer):
         return {}
 
 
-def general_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge) -> None:
-    """Every general pay figure, grouped by the question it answers; where two documents answer
-    the same question, the reply says they disagree and gives both."""
+# The units the sources give general pay in besides a year (pay.yml `per`), and their replies.
+PER_RESPONSES = {"hour": "utter_salary_per_hour"}
+
+
+def general_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge,
+                per: str | None = None) -> bool:
+    """Every general pay figure (or only those `per` hour, month, ...), grouped by the question
+    it answers; where two documents answer the same question, the reply says they disagree and
+    gives both. False when the documents give none `per` that."""
     lines = []
     for key in dict.fromkeys(p.compare for p in kb.pay_figures()):
-        group = kb.pay_figures(key)
-        for p in group:
+        for p in kb.pay_figures(key):
+            if per and p.figure.per != per:
+                continue
             attribution = ", ".join(x for x in (p.publisher, p.as_of) if x)
             lines.append(f"{p.title}: {figure(p.figure)}"
                          + (f" ({attribution})" if attribution else "")
                          + f" — {sources(p.sources)}")
-    say(dispatcher, "utter_salary_general",
+    if not lines or (per and per not in PER_RESPONSES):
+        return False
+    say(dispatcher, PER_RESPONSES[per] if per else "utter_salary_general",
         [("Pay by level", "/ask_ladder"), ("Pay by country", "/ask_salary_region")],
         figures=bullets(lines))
+    return True
 
 
 def region_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, region_id: str | None,

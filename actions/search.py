@@ -16,19 +16,23 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer import answers
 from actions.careers import say_career
-from actions.clarify import close_readings, offer_readings
+from actions.clarify import close_readings, offer_readings, readings
 from actions.context import remember
+from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
 from actions.replies import figure, say, sources
 from actions.salary import region_pay
-from actions.statement import acknowledge
 from actions.topics import TOPICS, evidence, fact_line
 from knowledge.repository import CareerKnowledge, UnknownEntry
 
 ANSWER_AT = 0.4  # the best entry answers
 OFFER_AT = 0.33  # a runner-up is offered as a button
+# Nothing in the knowledge base is close, but the classifier's best reading is this likely: it
+# answers (the classifier learnt the topics from many more phrasings than an entry has).
+GUESS_AT = 0.3
 
 # The topic a fact kind belongs to, for follow-ups ("and in Japan?") and for the records; kinds
 # no question lists on its own go with the nearest one.
@@ -91,8 +95,11 @@ class ActionSearchAnswer(Action):
         kb = knowledge()
         found = matches(tracker)
         if not found or found[0][1] < ANSWER_AT:
+            guess = readings(tracker)[:1]
             if close_readings(tracker):
                 offer_readings(dispatcher, tracker)
+            elif guess and guess[0][1] >= GUESS_AT and guess[0][0] in answers():
+                return await answers()[guess[0][0]].run(dispatcher, tracker, domain)
             else:
                 say(dispatcher, "utter_search_no_match",
                     [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options"),

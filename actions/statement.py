@@ -1,6 +1,6 @@
 """A message that asks nothing (venting, a success, thanks to others): one line that
-acknowledges it and one next step, as buttons. Also the acknowledgement line that an answer
-starts with when the person said how they feel."""
+acknowledges it, then one next step: the knowledge-base entry it is clearly about, if one is
+(a claim about AI gets what the documents say about AI), else buttons for the way on."""
 
 from __future__ import annotations
 
@@ -10,23 +10,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import mentioned
+from actions.feeling import acknowledge
+from actions.knowledge_base import knowledge
 from actions.replies import PLAN_BUTTON, plan_payload, say
+from actions.search import answer_entry, matches
 
-# The next step offered after a statement: after a success, the new job; else the way out.
+# A statement is answered with an entry only when it is clearly about it: a higher bar than a
+# question's (actions/search.py), since nobody asked.
+ABOUT_AT = 0.5
 NEXT_AFTER_SUCCESS = [("Resume and interview tips", "/ask_job_search"),
                       ("Pay by level", "/ask_ladder")]
 NEXT_OTHERWISE = [("Careers to move into", "/career_options"),
                   ("Steps to get out", "/steps_to_leave"), (PLAN_BUTTON, plan_payload())]
-
-
-def acknowledge(dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
-    """Sends the one-line acknowledgement of the feeling the message names; returns it."""
-    felt = mentioned(tracker, "feeling")
-    if felt:
-        say(dispatcher, f"utter_acknowledge_{felt[0]}")
-        return felt[0]
-    return None
 
 
 class ActionStatement(Action):
@@ -40,8 +35,12 @@ class ActionStatement(Action):
             say(dispatcher, "utter_acknowledge_said")
         if felt == "success":
             say(dispatcher, "utter_statement_next_success", NEXT_AFTER_SUCCESS)
-        elif felt == "grateful":
+            return []
+        if felt == "grateful":
             say(dispatcher, "utter_statement_next_grateful", NEXT_OTHERWISE[:2])
-        else:
-            say(dispatcher, "utter_statement_next", NEXT_OTHERWISE)
+            return []
+        found = matches(tracker)
+        if found and found[0][1] >= ABOUT_AT:
+            return answer_entry(dispatcher, knowledge(), found[0][0], NEXT_OTHERWISE[:2])
+        say(dispatcher, "utter_statement_next", NEXT_OTHERWISE)
         return []

@@ -21,16 +21,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from understanding.feelings import asks_something, feeling
-from understanding.routing import STATEMENT, route
-
-# Readings a message that asks nothing falls into when the classifier has nothing better: the
-# venting-shaped topics, "unsure", and the replies to a question nobody asked.
-STATEMENT_READINGS = {"nlu_fallback", "why_leave", "why_stay", "out_of_scope", "abuse", "affirm",
-                      "deny", "followup", "careers_fit_me", "transferable_skills"}
-# With a feeling named, a reading this unsure is not trusted over "it's a statement".
-SURE = 0.8
-NEVER_STATEMENTS = {"greet", "goodbye", "stop", "start_plan", "bot_challenge", "help"}
+from understanding.feelings import TOLD, asks_something, feeling, told
+from understanding.routing import STATEMENT, corrected, is_statement, route
 
 
 def _set_intent(message: Message, name: str) -> None:
@@ -56,7 +48,7 @@ class MessageReader(GraphComponent):
 
     @staticmethod
     def _read(message: Message, text: str) -> None:
-        felt = feeling(text)
+        felt = feeling(text) or (TOLD if told(text) else None)
         if felt:
             message.set(ENTITIES, message.get(ENTITIES, []) + [
                 {"entity": "feeling", "value": felt, "confidence": 1.0,
@@ -64,12 +56,15 @@ class MessageReader(GraphComponent):
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
         asks = asks_something(text)
-        if not asks and name not in NEVER_STATEMENTS and (
-                name in STATEMENT_READINGS or (felt and confidence < SURE)
-                or (felt == "grateful" and name == "thanks")):
+        if not asks and is_statement(name, confidence, felt):
             name = STATEMENT
+        found = message.get(ENTITIES) or []
+        taken_back = corrected(text, found)
+        if taken_back:
+            found = [e for i, e in enumerate(found) if i not in taken_back]
+            message.set(ENTITIES, found, add_to_output=True)
         entities: dict[str, list[str]] = defaultdict(list)
-        for e in message.get(ENTITIES) or []:
+        for e in found:
             entities[e["entity"]].append(e["value"])
         routed = route(name, entities, text, asks)
         if routed != (intent.get(INTENT_NAME_KEY) or ""):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from understanding.feelings import asks_something, feeling
-from understanding.routing import route
+from understanding.feelings import TOLD, asks_something, feeling, told
+from understanding.routing import corrected, is_statement, route
 
 
 @pytest.mark.parametrize("text, felt", [
@@ -24,6 +24,8 @@ def test_the_feeling_a_message_names(text, felt):
 
 
 @pytest.mark.parametrize("text", ["what could I even do?", "how do I get into HR",
+                                  "hey so what does a TL actually make these days",
+                                  "im thinking about sales since i already upsell",
                                   "any advice for someone leaving", "should i take the TL job",
                                   "I want to know the pay in Japan", "salary in germany?"])
 def test_questions_and_requests_ask_something(text):
@@ -44,15 +46,61 @@ def test_venting_and_news_ask_nothing(text):
     ("why_stay", {"role": ["team_lead"]}, "is a team lead position worth it?",
      "ask_role_duties"),
     ("nlu_fallback", {"role": ["team_lead"]}, "how do I become a team lead", "ask_years"),
-    ("career_options", {"role": ["manager"]}, "what do managers make", "ask_salary"),
+    ("nlu_fallback", {"role": ["manager"]}, "what do managers make", "ask_salary"),
+    # a role named in passing, or a confident reading: unchanged
+    ("why_stay", {"role": ["representative"]}, "any good reason to keep working as an agent",
+     "why_stay"),
+    ("career_options", {"role": ["team_lead"]}, "what careers can a TL move into",
+     "career_options"),
     ("why_leave", {"career": ["ux"]}, "what's the pay like in UX", "ask_salary"),
     # the intent already fits the subject, or there is none: unchanged
     ("ask_salary", {"role": ["team_lead"]}, "what does a team lead make", "ask_salary"),
     ("transferable_skills", {"career": ["ux"]}, "which of my skills transfer to UX",
      "transferable_skills"),
     ("how_to_start", {}, "how do I get into customer service", "how_to_start"),
+    # an entry named by its own name is the subject before a role named around it
+    ("nlu_fallback", {"metric": ["service_level"], "role": ["team_lead"]},
+     "and SLA? my supervisor says we keep missing it", "ask_metrics"),
+    ("statement", {"skill": ["troubleshooting", "patience"]},
+     "im good at troubleshooting and im pretty patient", "careers_fit_me"),
+    # a correction asks the last question again about the corrected subject
+    ("ask_role_duties", {"role": ["team_lead"]}, "sorry no, i meant team lead", "followup"),
+    ("skills_for_career", {"career": ["hr_recruitment", "marketing_cx_strategy"]},
+     "not HR, marketing. typo", "followup"),
     # a statement naming a career is news, not a question
     ("statement", {"career": ["hr_recruitment"]}, "I finally got the HR job", "statement"),
 ])
 def test_the_named_subject_beats_an_intent_that_ignores_it(intent, entities, text, routed):
     assert route(intent, entities, text, asks=asks_something(text)) == routed
+
+
+@pytest.mark.parametrize("intent, confidence, felt, statement", [
+    ("nlu_fallback", 0.4, TOLD, True),  # told at length: a human reply, not "Did you mean"
+    ("nlu_fallback", 0.4, None, False),  # "keep going", "helo": search, not "thanks for sharing"
+    ("why_leave", 0.6, "exhausted", False),  # the reasons, after the acknowledgement
+    ("ask_remote", 0.6, "angry", True),
+    ("ask_remote", 0.9, TOLD, False),
+    ("careers_fit_me", 0.9, None, False),  # "I'm patient and good with people"
+    ("thanks", 0.9, "grateful", True),  # thanks to the others in a forum thread
+    ("deny", 0.5, None, False), ("followup", 0.4, None, False), ("abuse", 0.6, "angry", False),
+])
+def test_which_messages_that_ask_nothing_are_statements(intent, confidence, felt, statement):
+    assert is_statement(intent, confidence, felt) == statement
+
+
+def test_only_a_long_message_that_asks_nothing_is_told():
+    assert told("Call centres have been what I have done most of my life.")
+    assert not told("team lead pay") and not told("what do I do after ten long years here?")
+
+
+def test_a_correction_takes_back_the_subject_it_negates():
+    text = "sorry i meant canada not the us"
+    found = [{"entity": "region", "value": "canada", "start": 13},
+             {"entity": "region", "value": "us", "start": text.index("us")}]
+    assert corrected(text, found) == [1]
+    text = "not HR, marketing"
+    found = [{"entity": "career", "value": "hr_recruitment", "start": 4},
+             {"entity": "career", "value": "marketing_cx_strategy", "start": 8}]
+    assert corrected(text, found) == [0]
+    # nothing stands in for it: kept ("not HR" alone says what they don't want)
+    assert corrected("not HR", found[:1]) == []

@@ -95,8 +95,15 @@ def test_did_you_mean_only_for_two_close_readings_and_never_plan_steps():
     assert reply.responses == ["utter_did_you_mean"]
     assert [b["payload"] for b in reply.buttons] == [
         '/ask_salary{"role": "team_lead"}', '/ask_years{"role": "team_lead"}', "/help"]
-    apart = tracker("nlu_fallback", ranking={"ask_salary": 0.6, "ask_years": 0.2})
-    assert run(ActionSearchAnswer(), apart).responses == ["utter_search_no_match"]
+    unlikely = tracker("nlu_fallback", ranking={"ask_salary": 0.2, "ask_years": 0.1})
+    assert run(ActionSearchAnswer(), unlikely).responses == ["utter_search_no_match"]
+
+
+def test_with_nothing_close_a_likely_reading_answers(kb):
+    apart = tracker("nlu_fallback", ranking={"steps_to_leave": 0.45, "ask_years": 0.1})
+    reply = run(ActionSearchAnswer(), apart)
+    assert reply.responses == ["utter_topic_steps_to_leave"]
+    assert reply.slot("last_topic") == "steps_to_leave"
 
 
 def test_a_feeling_is_acknowledged_before_the_entry():

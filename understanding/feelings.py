@@ -48,6 +48,10 @@ FEELINGS: dict[str, list[str]] = {
                  r"\bso (?:true|relatable)\b"],
 }
 ORDER = ("success", "scared", "exhausted", "stuck", "angry", "sad", "grateful")
+# A message that tells something at length and names no feeling is still acknowledged, as told
+# ("Thanks for sharing that"); a short one ("team lead pay") is a terse question, not a story.
+TOLD = "said"
+TOLD_WORDS = 7
 
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|which|where|when|why|who|can|could|should|shall|would|will|is|"
@@ -60,8 +64,17 @@ _ASKING = re.compile(
     r" to know|wondering|help me|looking for (?:advice|tips|a job|work|something)|"
     r"(?:recommend|suggest)(?:ations|ions)?)\b"
     # a wish is a request too: "I want to move into project management"
-    r"|\b(?:i|i'm|i am|i've been|we) (?:really )?(?:want|wanna|need|would like|'d like|hope|"
-    r"hoping|plan|planning|trying|looking|thinking|considering|interested|keen|eager|aiming)"
+    # a question word opening a clause ("hey so what does a TL make", "ok, which companies"), or
+    # followed by what makes it a question ("how much", "what does"); not a relative clause
+    # ("the place where I work", "people who started out on the phones")
+    r"|(?:^|[,.;:!?(]\s*|\b(?:so|and|but|hey|ok|okay|well|also|then|honestly|question|lol)\s+)"
+    r"(?:what|how|which|where|when|why|who)\b"
+    r"|\b(?:whats|what's|hows|how's)\b"
+    r"|\b(?:what|how|which|where|when|why|who) (?:do|does|did|is|are|was|were|can|could|should|"
+    r"would|will|much|many|long|about|kind|type|sort|else|exactly|even)\b"
+    r"|\b(?:i|i'm|im|i am|i've been|ive been|we) (?:really )?(?:want|wanna|need|would like|"
+    r"'d like|hope|hoping|plan|planning|trying|looking|thinking|considering|interested|keen|"
+    r"eager|aiming)"
     r"\b(?! to (?:die|cry|scream|quit everything))")
 _compiled = {name: [re.compile(p) for p in patterns] for name, patterns in FEELINGS.items()}
 
@@ -80,6 +93,11 @@ def feeling(text: str) -> str | None:
         if any(p.search(plain) for p in _compiled[name]):
             return name
     return None
+
+
+def told(text: str) -> bool:
+    """Whether the message tells something at length without asking anything."""
+    return len(text.split()) >= TOLD_WORDS and not asks_something(text)
 
 
 def asks_something(text: str) -> bool:

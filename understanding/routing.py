@@ -12,28 +12,78 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from understanding.followups import unit_asked
+
 STATEMENT = "statement"
 
 # Intents that ignore a named career: the career's own answer (why it fits, the skills that
 # carry over into it, what to add) is what the person asked for.
 CAREER_BEATS = {"how_to_start", "ask_job_search", "steps_to_leave", "career_options",
-                "careers_fit_me", "why_leave", "why_stay", "ask_education", "nlu_fallback",
-                "ask_ladder", "ask_role_duties", "ask_years", "ask_outlook", "statement"}
+                "why_leave", "why_stay", "nlu_fallback", "statement"}
 # Intents that ignore a named role: what the role is (what it does, its pay a button away).
-ROLE_BEATS = {"why_stay", "why_leave", "career_options", "careers_fit_me", "steps_to_leave",
-              "nlu_fallback", "statement", "transferable_skills", "skills_for_career"}
+# Only the uncertain readings: a role is often named in passing ("as an agent, ...").
+ROLE_BEATS = {"why_stay", "nlu_fallback", "statement"}
+# The first rung is who most people are, not what they ask about: "any good reason to keep
+# working as an agent" is about staying, not about the agent's duties.
+IN_PASSING = {"representative"}
 # "how do I become a team lead", "how long to get there": the way up to the role.
 _BECOME = re.compile(r"\b(?:become|becoming|get(?:ting)? (?:to|promoted)|promot|move up|"
                      r"step up|make it to|reach)\b")
+# An entry the message names by its own name ("what is AHT", "is Zendesk hard to learn") is the
+# subject before any role or career named around it ("my supervisor says we miss our SLA").
+NAMED_FACT_TOPICS = {"metric": "ask_metrics", "tool": "ask_tools",
+                     "specialization": "ask_specializations", "employer": "ask_employers"}
+# "no, I meant team lead", "not HR, marketing", "sorry, Canada not the US": the last question
+# again with the subject corrected.
+_CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i mean|meant)\b"
+                         r"|\bi meant\b|\bnot (?:the )?\w+,? (?:i meant|but)\b")
+SUBJECTS = ("role", "career", "region", "country")
+_ABOUT_ME = re.compile(r"\b(?:i|i'm|im|i am|i've|my)\b")
 _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|makes|wage|wages|money|"
                   r"income|\$)\b")
+
+
+# A message that asks nothing is a statement when it tells something (a feeling, or at length)
+# and the classifier could not read it at all, or is unsure and read a topic that is not about
+# the person's own situation. Confident readings stay, and so do the topics that answer someone
+# describing themselves: "I'm patient and good with people" gets the careers that fit,
+# "so tired of being screamed at" gets why people leave, after the acknowledgement. "no", "and
+# a manager" and "you're useless" keep their own replies.
+ABOUT_THEMSELVES = {"why_leave", "why_stay", "careers_fit_me", "transferable_skills"}
+SURE = 0.8
+NEVER_STATEMENTS = {"greet", "goodbye", "stop", "start_plan", "bot_challenge", "help", "affirm",
+                    "deny", "followup", "abuse", "out_of_scope", "other_language", "thanks"}
+
+
+def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
+    """For a message that asks nothing: whether to reply to it as a statement. `felt` is the
+    feeling it names (understanding.feelings; TOLD for a long one naming none)."""
+    if felt == "grateful" and intent == "thanks":
+        return True  # thanks to the others in a forum thread, not to the bot
+    if felt is None or intent in NEVER_STATEMENTS:
+        return False
+    return intent == "nlu_fallback" or (confidence < SURE and intent not in ABOUT_THEMSELVES)
 
 
 def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
           asks: bool = True) -> str:
     """The intent to answer with: `intent`, unless the subject named says otherwise."""
     plain = text.lower()
-    careers, roles = entities.get("career") or [], entities.get("role") or []
+    unsure = intent in ROLE_BEATS
+    if unit_asked(plain) and not any(entities.get(k) for k in ("region", "country")):
+        return "followup"  # "what's that in US dollars?": the last figure, in that unit
+    if _CORRECTION.search(plain) and any(entities.get(k) for k in SUBJECTS) and len(
+            plain.split()) <= 10:
+        return "followup"
+    for entity, topic in NAMED_FACT_TOPICS.items():
+        if entities.get(entity) and (unsure or intent in CAREER_BEATS or intent in (
+                "ask_role_duties", "followup")):
+            return topic
+    if entities.get("skill") and intent in ("nlu_fallback", "statement") and _ABOUT_ME.search(
+            plain):
+        return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
+    careers = entities.get("career") or []
+    roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if careers and not roles and intent in CAREER_BEATS and (asks or intent != STATEMENT):
         if _PAY.search(plain):
             return "ask_salary"  # "what do HR people make": the pay answer says what it knows
@@ -45,3 +95,16 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             return "ask_years"
         return "ask_role_duties"
     return intent
+
+
+_NEGATED = re.compile(r"\b(?:not|no|isn't|wasn't)(?: the| a| an| in)?\s*$")
+
+
+def corrected(text: str, entities: Sequence[Mapping[str, object]]) -> list[int]:
+    """Indexes of the entities a correction takes back ("not HR, marketing": HR), when another
+    of the same kind stands in for it."""
+    plain = text.lower()
+    negated = [i for i, e in enumerate(entities) if isinstance(e.get("start"), int)
+               and _NEGATED.search(plain[:e["start"]])]  # type: ignore[index]
+    kinds = {e["entity"] for i, e in enumerate(entities) if i not in negated}
+    return [i for i in negated if entities[i]["entity"] in kinds]

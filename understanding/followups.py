@@ -1,0 +1,33 @@
+"""Follow-ups that lean on what came before: a word that points back ("how much do they make?",
+"how long to get there?") and a change of unit ("what's that in US dollars?", "per hour?").
+Pure: the NLU component and the actions use them."""
+
+from __future__ import annotations
+
+import re
+
+_BACK = re.compile(r"\b(?:they|them|their|it|its|that|those|this|there|one|he|she|his|her|"
+                   r"the (?:role|job|position|career|field|level)|that (?:role|job|level|career))"
+                   r"\b|^(?:and|what about|how about|same)\b")
+# What a unit question asks for; a currency the sources never use is "other".
+_UNITS = [("hour", r"\b(?:per|an|a|by the|each) hour\b|\bhourly\b|/ ?h(?:ou)?r\b"),
+          ("month", r"\b(?:per|a|each) month\b|\bmonthly\b"),
+          ("usd", r"\b(?:us |american |u\.s\. )?dollars?\b|\busd\b"),
+          ("eur", r"\beuros?\b|\beur\b"),
+          ("other", r"\b(?:pesos?|rupees?|pounds?|gbp|yen|won|rand|dirhams?|reais|real|"
+                    r"zloty|lei|naira|ringgit|baht|local currency)\b")]
+_compiled = [(unit, re.compile(pattern)) for unit, pattern in _UNITS]
+SHORT = 10  # words: a unit question is short ("in dollars pls, euros mean nothing to me")
+
+
+def refers_back(text: str) -> bool:
+    """Whether the message points back to the subject of the conversation so far."""
+    return bool(_BACK.search(text.lower()))
+
+
+def unit_asked(text: str) -> str | None:
+    """The unit a short message asks a figure in ("usd", "eur", "hour", "month", "other")."""
+    plain = text.lower()
+    if len(plain.split()) > SHORT:
+        return None
+    return next((unit for unit, pattern in _compiled if pattern.search(plain)), None)
