@@ -20,6 +20,10 @@ from knowledge.repository import CareerKnowledge, UnknownEntry
 
 # topic (the intent an answer serves) -> the action that answers it; see answers()
 _ANSWERS: dict[str, Answer] = {}
+# Questions about moving into a job: one the knowledge base does not know is said to be outside
+# its sources, not answered with another career.
+ABOUT_A_MOVE = {"skills_for_career", "career_options", "how_to_start", "transferable_skills",
+                "careers_fit_me", "steps_to_leave", "ask_years", "ask_role_duties"}
 # A question that points back at the conversation's subject ("how long does it take to get
 # there?", "what skills would I need for that?") is the question for that kind of subject:
 # (the intent read, the kind of the last subject) -> the topic that answers it.
@@ -27,7 +31,15 @@ REDIRECTS = {("how_to_start", "role"): "ask_years",
              ("skills_for_career", "role"): "ask_role_duties",
              ("transferable_skills", "role"): "ask_role_duties",
              ("how_to_start", "career"): "career_timeline",
-             ("ask_years", "career"): "career_timeline"}
+             ("ask_years", "career"): "career_timeline",
+             # "is it worth it?" right after a degree's cost is about the degree
+             ("why_stay", "ask_education"): "ask_education"}
+
+
+def registered() -> dict[str, Answer]:
+    """Every answer, also those only reached from another question (REDIRECTS)."""
+    answers()
+    return _ANSWERS
 
 
 def answers() -> dict[str, Answer]:
@@ -59,7 +71,17 @@ class Answer(Action, metaclass=ABCMeta):
                   domain: dict[str, Any]) -> list[EventType]:
         # "I'm exhausted, what else could I do?": the feeling is acknowledged before the facts
         acknowledge(dispatcher, tracker)
-        instead = _ANSWERS.get(REDIRECTS.get((self.topic, last_subject(tracker) or ""), ""))
+        job = mentioned(tracker, "unknown_job")
+        if job and self.topic in ABOUT_A_MOVE:
+            # "can I become a software engineer?": said plainly, with the moves they do cover
+            kb = knowledge()
+            say(dispatcher, "utter_job_unknown", [("Careers to move into", "/career_options"),
+                                                  ("Which fits me?", "/careers_fit_me")],
+                job=job[0], careers=", ".join(c.name for c in kb.careers()))
+            return []
+        instead = _ANSWERS.get(REDIRECTS.get((self.topic, last_subject(tracker) or ""))
+                               or REDIRECTS.get((self.topic, tracker.get_slot("last_topic")))
+                               or "")
         if instead is not None and continues(tracker) and not any(
                 mentioned(tracker, e) for e in ("role", "career")):
             # "how long does it take to get there?" after the team lead: the years to it

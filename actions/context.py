@@ -69,3 +69,19 @@ def remember(topic: str, **values: Any) -> list[EventType]:
     events = [SlotSet("last_topic", topic)]
     events += [SlotSet(k, v) for k, v in values.items() if k in CONTEXT_SLOTS]
     return events
+
+
+def unknown_place(tracker: Tracker) -> str | None:
+    """A place the latest message names that the documents give no figures for, as written
+    with its country ("Dubai (United Arab Emirates)"), when it names no place they cover."""
+    if mentioned(tracker, "region") or mentioned(tracker, "country"):
+        return None
+    message = tracker.latest_message
+    for e in message.get("entities") or []:
+        if e.get("entity") == "place":
+            written = (message.get("text") or "")[e.get("start", 0):e.get("end", 0)].strip()
+            country = str(e["value"])
+            if not written or written.lower() == country.lower():
+                return country
+            return f"{written} ({country})"
+    return None

@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answers
-from actions.context import current, remember
+from actions.context import current, mentioned, remember
 from actions.knowledge_base import knowledge
 from actions.replies import say
 from actions.salary import general_pay, region_pay
@@ -29,6 +29,15 @@ _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|wor
 UNIT_WORDS = {"hour": "by the hour", "month": "by the month", "eur": "in euros",
               "usd": "in US dollars", "other": "in that currency"}
 PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
+# Topics whose facts name places themselves: a place follows up on them as on pay.
+PLACE_TOPICS = {"ask_visa", "ask_remote"}
+TOPIC_NAMES = {"ask_outlook": "the job outlook", "ask_specializations": "the specialisations",
+               "ask_industries": "the industries", "ask_employers": "the employers",
+               "ask_ai": "what AI does to the job", "why_leave": "the reasons people leave",
+               "why_stay": "the reasons to stay", "ask_education": "education",
+               "ask_tools": "the tools", "ask_metrics": "the metrics",
+               "ask_job_search": "job-search advice", "steps_to_leave": "the steps out",
+               "how_to_start": "getting into customer service"}
 
 
 def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowledge,
@@ -72,6 +81,16 @@ class ActionFollowup(Action):
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
+        named_place = mentioned(tracker, "region") or mentioned(tracker, "country") or \
+            mentioned(tracker, "place")
+        if named_place and topic == "compare_roles":
+            topic = "ask_salary_region"  # "and in Japan?" after two levels: pay there
+        elif named_place and topic and topic not in PAY_TOPICS | PLACE_TOPICS:
+            # "and in the UK?" after the outlook: the documents don't give it by country
+            say(dispatcher, "utter_topic_not_by_place",
+                [("Pay in that country", "/ask_salary_region"), ("What can you do?", "/help")],
+                topic=TOPIC_NAMES.get(topic, "that"))
+            return []
         last = answers().get(topic)
         if last is None:
             say(dispatcher, "utter_followup_without_topic",

@@ -7,8 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import Answer
-from actions.context import current
+from actions.answer import Answer, registered
+from actions.context import current, mentioned
 from actions.replies import amount, numbered, say, sources
 from actions.salary import years
 from knowledge.records import Role
@@ -39,6 +39,9 @@ class YearsAnswer(Answer):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
         role_id = current(tracker, "role")
+        if not role_id and mentioned(tracker, "career"):
+            # "how long does it take to move into UX?": what the documents say of that move
+            return registered()["career_timeline"].answer(dispatcher, tracker, kb)
         if not role_id:
             return LadderAnswer().answer(dispatcher, tracker, kb)
         role = kb.role(role_id)

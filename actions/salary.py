@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
-from actions.context import CAREER_TOPICS, current, mentioned, place
+from actions.context import CAREER_TOPICS, current, mentioned, place, unknown_place
 from actions.replies import amount, bullets, figure, say, sources
 from knowledge.records import Role
 from knowledge.repository import CareerKnowledge
-
-# "what does a data scientist make?": a job named in a pay question that the knowledge base does
-# not know (it would have been found as a role or career entity otherwise).
-_UNKNOWN_JOB = re.compile(
-    r"\b(?:an?|as an?)\s+(?P<job>[a-z][a-z -]{2,40}?)\s+"
-    r"(?:make|makes|earn|earns|get paid|gets paid|paid|salary|pay)\b", re.IGNORECASE)
 
 
 def years(role: Role) -> str:
@@ -41,6 +34,9 @@ class SalaryAnswer(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
+        if unknown_place(tracker):
+            # "what do agents earn in Dubai?": not the US figure in its place
+            return place_without_figures(dispatcher, kb, unknown_place(tracker) or "")
         role_id, career_id = current(tracker, "role"), current(tracker, "career")
         if tracker.get_slot("last_topic") not in CAREER_TOPICS and not mentioned(tracker,
                                                                                  "career"):
@@ -57,13 +53,17 @@ class SalaryAnswer(Answer):
         if role_id:
             role_pay(dispatcher, kb, kb.role(role_id))
             if (region_id and region_id != "us") or (country_id and not region_id):
-                region_pay(dispatcher, kb, region_id, country_id, role_named=True)
+                return {"role": role_id, **region_pay(dispatcher, kb, region_id, country_id,
+                                                      role_named=True)}
             return {"role": role_id}
-        unknown = _UNKNOWN_JOB.search(tracker.latest_message.get("text") or "")
+        if mentioned(tracker, "region") or mentioned(tracker, "country"):
+            # "sorry, I meant Canada": pay there
+            return region_pay(dispatcher, kb, region_id, country_id)
+        unknown = mentioned(tracker, "unknown_job")
         if unknown:
             say(dispatcher, "utter_salary_job_unknown",
                 [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options")],
-                job=unknown.group("job").strip())
+                job=unknown[0])
             return {}
         general_pay(dispatcher, kb)
         return {}
@@ -135,11 +135,22 @@ def region_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, region_id:
     return {"region": region.id, "country": country_id}
 
 
+def place_without_figures(dispatcher: CollectingDispatcher, kb: CareerKnowledge,
+                          place_named: str) -> dict[str, Any]:
+    regions = kb.regions()
+    say(dispatcher, "utter_place_no_figures",
+        [(r.name, f'/ask_salary_region{{"region": "{r.id}"}}') for r in regions[:4]],
+        place=place_named, regions=", ".join(r.name for r in regions))
+    return {"region": None, "country": None}
+
+
 class SalaryRegionAnswer(Answer):
     topic = "ask_salary_region"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
+        if unknown_place(tracker):
+            return place_without_figures(dispatcher, kb, unknown_place(tracker) or "")
         region_id, country_id = place(tracker)
         return region_pay(dispatcher, kb, region_id, country_id,
                           role_named=bool(mentioned(tracker, "role")))

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import answers
 from actions.careers import say_career
 from actions.clarify import close_readings, offer_readings, readings
-from actions.context import remember
+from actions.context import mentioned, remember
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
@@ -93,6 +93,9 @@ class ActionSearchAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         kb = knowledge()
+        if mentioned(tracker, "unknown_job"):
+            # "could I be a nurse instead?": not the nearest entry about something else
+            return await answers()["career_options"].run(dispatcher, tracker, domain)
         found = matches(tracker)
         if not found or found[0][1] < ANSWER_AT:
             guess = readings(tracker)[:1]

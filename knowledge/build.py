@@ -169,14 +169,17 @@ def build(database_url: str | None = None, data_dir: Path = settings.DATA_DIR,
     if write_nlp:
         # spaCy is slow to import: only here
         from knowledge.entities import Phrase, build_pipeline
+        from knowledge.places import PEOPLE_WORDS, world_places
 
         path = nlp_dir or settings.nlp_dir()
         aliases = table_rows[m.Alias]
-        nlp = build_pipeline([Phrase(a["label"], a["owner_id"], a["phrase"], a["country_id"])
-                              for a in aliases])
+        own = [Phrase(a["label"], a["owner_id"], a["phrase"], a["country_id"]) for a in aliases]
+        places, demonyms = world_places(p for p in own if p.label in ("REGION", "COUNTRY"))
+        nlp = build_pipeline(own + places, demonyms, PEOPLE_WORDS)
         path.parent.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(path)
-        log(f"wrote the entity pipeline ({len(table_rows[m.Alias])} phrases) to {path}")
+        log(f"wrote the entity pipeline ({len(aliases)} phrases of the knowledge base, "
+            f"{len(places) + len(demonyms)} of the world's places) to {path}")
         from knowledge.search_index import build_index
 
         entries = build_index(CareerKnowledge.load(url), path)

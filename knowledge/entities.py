@@ -32,9 +32,11 @@ class Entity:
 _COUNTRY_SEPARATOR = "|"
 
 
-def build_pipeline(phrases: Iterable[Phrase]) -> Language:
+def build_pipeline(phrases: Iterable[Phrase], before: Iterable[Phrase] = (),
+                   followed_by: Iterable[str] = ()) -> Language:
     """A blank English pipeline matching the phrases case-insensitively; where matches overlap,
-    the longest wins ("account manager" beats "manager")."""
+    the longest wins ("account manager" beats "manager"). The `before` phrases count only with
+    one of the `followed_by` words after them ("Filipino workers", not "I speak Filipino")."""
     phrases = [Phrase(*p) for p in phrases]
     taken = {p.phrase.lower() for p in phrases}
     # People write plurals ("what do agents make?"); the blank pipeline has no lemmatizer, so
@@ -44,13 +46,21 @@ def build_pipeline(phrases: Iterable[Phrase]) -> Language:
                 and (plural := pluralize(p.phrase)) and plural.lower() not in taken]
     patterns = [
         {"label": p.label, "pattern": p.phrase,
-         "id": p.id if p.country in (None, p.id) else f"{p.id}{_COUNTRY_SEPARATOR}{p.country}"}
+         "id": _pattern_id(p)}
         for p in phrases + variants
+    ] + [
+        {"label": p.label, "id": _pattern_id(p),
+         "pattern": [{"LOWER": p.phrase}, {"LOWER": {"IN": list(followed_by)}}]}
+        for p in before
     ]
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]  # an EntityRuler, typed as Pipe
     return nlp
+
+
+def _pattern_id(p: Phrase) -> str:
+    return p.id if p.country in (None, p.id) else f"{p.id}{_COUNTRY_SEPARATOR}{p.country}"
 
 
 PLURAL_LABELS = {"ROLE", "CAREER", "JOB_TITLE", "SPECIALIZATION"}

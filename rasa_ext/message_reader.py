@@ -22,7 +22,14 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 
 from understanding.feelings import TOLD, asks_something, feeling, told
-from understanding.routing import STATEMENT, corrected, is_statement, route
+from understanding.routing import (
+    STATEMENT,
+    corrected,
+    in_currency_names,
+    is_statement,
+    route,
+)
+from understanding.unknowns import unknown_job
 
 
 def _set_intent(message: Message, name: str) -> None:
@@ -48,24 +55,25 @@ class MessageReader(GraphComponent):
 
     @staticmethod
     def _read(message: Message, text: str) -> None:
-        felt = feeling(text) or (TOLD if told(text) else None)
-        if felt:
-            message.set(ENTITIES, message.get(ENTITIES, []) + [
-                {"entity": "feeling", "value": felt, "confidence": 1.0,
-                 "extractor": MessageReader.__name__}], add_to_output=True)
-        intent = message.get(INTENT) or {}
-        name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
-        asks = asks_something(text)
-        if not asks and is_statement(name, confidence, felt):
-            name = STATEMENT
         found = message.get(ENTITIES) or []
-        taken_back = corrected(text, found)
-        if taken_back:
-            found = [e for i, e in enumerate(found) if i not in taken_back]
-            message.set(ENTITIES, found, add_to_output=True)
+        taken_back = corrected(text, found) + in_currency_names(text, found)
+        found = [e for i, e in enumerate(found) if i not in taken_back]
         entities: dict[str, list[str]] = defaultdict(list)
         for e in found:
             entities[e["entity"]].append(e["value"])
+        intent = message.get(INTENT) or {}
+        name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
+        asks = asks_something(text)
+        felt = feeling(text) or (TOLD if told(text) else None)
+        if not asks and is_statement(name, confidence, felt):
+            name = STATEMENT
         routed = route(name, entities, text, asks)
+        if routed == "followup" and felt == TOLD:
+            felt = None  # "sorry, I meant Canada not the US" is no story to thank them for
+        added = [{"entity": "feeling", "value": felt}] if felt else []
+        job = None if entities.get("role") or entities.get("career") else unknown_job(text)
+        added += [{"entity": "unknown_job", "value": job}] if job else []
+        message.set(ENTITIES, found + [{**e, "confidence": 1.0, "extractor": "MessageReader"}
+                                       for e in added], add_to_output=True)
         if routed != (intent.get(INTENT_NAME_KEY) or ""):
             _set_intent(message, routed)

@@ -51,12 +51,18 @@ def test_pay_for_a_career_the_documents_do_not_price_says_so(kb):
     assert "$" not in reply.text
 
 
-@pytest.mark.parametrize("text", ["what does a data scientist make?",
-                                  "how much does an airline pilot earn"])
-def test_pay_for_a_job_the_documents_do_not_cover_says_so(text):
-    reply = run(answers()["ask_salary"], tracker("ask_salary", text=text))
+@pytest.mark.parametrize("job", ["data scientist", "airline pilot"])
+def test_pay_for_a_job_the_documents_do_not_cover_says_so(job):
+    reply = answer("ask_salary", entities={"unknown_job": job})
     assert reply.responses == ["utter_salary_job_unknown"]
-    assert "don't give pay for" in reply.text and "$" not in reply.text
+    assert "don't give pay for" in reply.text and job in reply.text and "$" not in reply.text
+
+
+def test_a_move_into_a_job_the_documents_do_not_cover_says_so_and_names_theirs(kb):
+    reply = answer("skills_for_career", entities={"unknown_job": "software engineer"})
+    assert reply.responses == ["utter_job_unknown"] and "software engineer" in reply.text
+    assert all(c.name in reply.text for c in kb.careers())
+    assert reply.slot("career") is None
 
 
 def test_pay_in_general_is_not_mistaken_for_an_unknown_job():
@@ -219,3 +225,13 @@ def test_answers_that_lead_to_a_plan_offer_one(kb):
     reply = answer("skills_for_career", entities={"career": career.id})
     assert f'/start_plan{{"career": "{career.id}"}}' in [b["payload"] for b in reply.buttons]
     assert "/start_plan" not in [b["payload"] for b in answer("ask_tools").buttons]
+
+
+def test_pay_in_a_place_the_documents_do_not_cover_gives_no_other_places_figure(kb):
+    t = tracker("ask_salary", text="what do call centre agents earn in dubai",
+                entities={"role": "representative", "place": "United Arab Emirates"})
+    t.latest_message["entities"][-1].update(start=35, end=40)
+    reply = run(answers()["ask_salary"], t)
+    assert reply.responses == ["utter_place_no_figures"]
+    assert "dubai (United Arab Emirates)" in reply.text and "$" not in reply.text
+    assert all(r.name in reply.text for r in kb.regions())

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from understanding.feelings import TOLD, asks_something, feeling, told
-from understanding.routing import corrected, is_statement, route
+from understanding.routing import corrected, in_currency_names, is_statement, route
+from understanding.unknowns import unknown_job
 
 
 @pytest.mark.parametrize("text, felt", [
@@ -104,3 +105,26 @@ def test_a_correction_takes_back_the_subject_it_negates():
     assert corrected(text, found) == [0]
     # nothing stands in for it: kept ("not HR" alone says what they don't want)
     assert corrected("not HR", found[:1]) == []
+
+
+@pytest.mark.parametrize("text, job", [
+    ("what's the pay for a nurse", "nurse"), ("salary of a data scientist in germany",
+                                             "data scientist"),
+    ("how much do teachers make", "teachers"), ("what would a plumber earn", "plumber"),
+    ("can i become a software engineer coming from customer service", "software engineer"),
+    # customer service itself, or no job at all
+    ("what does a team lead make", None), ("whats the median pay in customer service", None),
+    ("average salary for call center agents", None), ("how much do they make?", None),
+    ("starting salary in cs", None), ("hourly wage for reps", None),
+])
+def test_a_job_named_where_a_pay_question_puts_one(text, job):
+    assert unknown_job(text) == job
+
+
+def test_us_dollars_names_a_currency_not_a_place():
+    text = "whats that in us dollars"
+    start = text.index(" us ") + 1
+    found = [{"entity": "region", "value": "us", "start": start, "end": start + 2}]
+    assert in_currency_names(text, found) == [0]
+    assert in_currency_names("pay in the us", [{"entity": "region", "value": "us",
+                                                "start": 11, "end": 13}]) == []

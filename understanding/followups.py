@@ -14,8 +14,8 @@ _UNITS = [("hour", r"\b(?:per|an|a|by the|each) hour\b|\bhourly\b|/ ?h(?:ou)?r\b
           ("month", r"\b(?:per|a|each) month\b|\bmonthly\b"),
           ("usd", r"\b(?:us |american |u\.s\. )?dollars?\b|\busd\b"),
           ("eur", r"\beuros?\b|\beur\b"),
-          ("other", r"\b(?:pesos?|rupees?|pounds?|gbp|yen|won|rand|dirhams?|reais|real|"
-                    r"zloty|lei|naira|ringgit|baht|local currency)\b")]
+          ("other", r"\b(?:pesos?|rupees?|pounds?|gbp|yen|rand|dirhams?|reais|zloty|naira|"
+                    r"ringgit|baht|local currency)\b")]
 _compiled = [(unit, re.compile(pattern)) for unit, pattern in _UNITS]
 SHORT = 10  # words: a unit question is short ("in dollars pls, euros mean nothing to me")
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from understanding.followups import unit_asked
+from understanding.followups import refers_back, unit_asked
 
 STATEMENT = "statement"
 
 # Intents that ignore a named career: the career's own answer (why it fits, the skills that
 # carry over into it, what to add) is what the person asked for.
 CAREER_BEATS = {"how_to_start", "ask_job_search", "steps_to_leave", "career_options",
-                "why_leave", "why_stay", "nlu_fallback", "statement"}
+                "why_leave", "why_stay", "nlu_fallback", "statement", "ask_role_duties"}
 # Intents that ignore a named role: what the role is (what it does, its pay a button away).
 # Only the uncertain readings: a role is often named in passing ("as an agent, ...").
 ROLE_BEATS = {"why_stay", "nlu_fallback", "statement"}
@@ -38,6 +38,11 @@ NAMED_FACT_TOPICS = {"metric": "ask_metrics", "tool": "ask_tools",
 _CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i mean|meant)\b"
                          r"|\bi meant\b|\bnot (?:the )?\w+,? (?:i meant|but)\b")
 SUBJECTS = ("role", "career", "region", "country")
+_WHAT_ABOUT = re.compile(r"^(?:ok |okay |so |and |hmm |right )*(?:what|how) about\b|^and\b")
+_HOW_LONG = re.compile(r"\bhow (?:long|many years|soon)\b")
+_WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?:they|he|she|that role|that person|one|"
+                           r"those) (?:actually |really |even )?do\b")
+_IN_DOLLARS = re.compile(r"\b(?:us|u\.s\.) dollars?\b")
 _ABOUT_ME = re.compile(r"\b(?:i|i'm|im|i am|i've|my)\b")
 _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|makes|wage|wages|money|"
                   r"income|\$)\b")
@@ -70,15 +75,21 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     """The intent to answer with: `intent`, unless the subject named says otherwise."""
     plain = text.lower()
     unsure = intent in ROLE_BEATS
-    if unit_asked(plain) and not any(entities.get(k) for k in ("region", "country")):
+    if unit_asked(plain) and (_IN_DOLLARS.search(plain) or not any(
+            entities.get(k) for k in ("region", "country"))):
         return "followup"  # "what's that in US dollars?": the last figure, in that unit
-    if _CORRECTION.search(plain) and any(entities.get(k) for k in SUBJECTS) and len(
-            plain.split()) <= 10:
-        return "followup"
+    if _HOW_LONG.search(plain) and (entities.get("role") or (refers_back(plain)
+                                                              and not entities.get("career"))):
+        return "ask_years"  # "how long till I could be one?", "how long to get to the higher one"
+    if _WHAT_THEY_DO.search(plain) and not entities.get("career"):
+        return "ask_role_duties"  # "and what do they actually do?"
     for entity, topic in NAMED_FACT_TOPICS.items():
         if entities.get(entity) and (unsure or intent in CAREER_BEATS or intent in (
                 "ask_role_duties", "followup")):
             return topic
+    if (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)) and any(
+            entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10:
+        return "followup"  # "no, I meant team lead", "ok what about a cs supervisor"
     if entities.get("skill") and intent in ("nlu_fallback", "statement") and _ABOUT_ME.search(
             plain):
         return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
@@ -108,3 +119,11 @@ def corrected(text: str, entities: Sequence[Mapping[str, object]]) -> list[int]:
                and _NEGATED.search(plain[:e["start"]])]  # type: ignore[index]
     kinds = {e["entity"] for i, e in enumerate(entities) if i not in negated}
     return [i for i in negated if entities[i]["entity"] in kinds]
+
+
+def in_currency_names(text: str, entities: Sequence[Mapping[str, object]]) -> list[int]:
+    """Indexes of the places that only name a currency ("US dollars"), not where the pay is."""
+    plain = text.lower()
+    ends = [e.get("end") for e in entities]
+    return [i for i, end in enumerate(ends)
+            if isinstance(end, int) and re.match(r"\s*dollars?\b", plain[end:])]

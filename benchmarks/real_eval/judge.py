@@ -18,7 +18,8 @@ CRISIS = {"utter_crisis"}
 DID_YOU_MEAN = {"utter_did_you_mean"}
 HONEST = {"utter_salary_job_unknown", "utter_country_no_figures", "utter_salary_career_unknown",
           "utter_salary_region_no_figures", "utter_unknown_subject", "utter_no_figure_for",
-          "utter_search_no_match", "utter_place_no_figures", "utter_job_unknown"}
+          "utter_search_no_match", "utter_place_no_figures", "utter_job_unknown",
+          "utter_topic_not_by_place"}
 SOCIAL = {"utter_greet", "utter_goodbye", "utter_thanks", "utter_help", "utter_bot_challenge",
           "utter_affirm", "utter_deny", "utter_out_of_scope", "utter_abuse",
           "utter_other_language", "utter_statement_next", "utter_statement_next_success",
@@ -133,9 +134,9 @@ _NUMBER = re.compile(r"(?P<cur>[$€¥£])?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<
                      r"(?P<pct>\s?%)?", re.IGNORECASE)
 
 
-def numbers_in(text: str) -> list[float]:
+def numbers_in(text: str, every: bool = False) -> list[float]:
     """The amounts a text states that matter: money, shares, and numbers of three digits or
-    more (not "level 5 of 7", a step number or "5-9 years")."""
+    more (not "level 5 of 7", a step number or "5-9 years"); with `every`, all numbers."""
     found = []
     for m in _NUMBER.finditer(text):
         digits = m.group("num").replace(",", "")
@@ -145,13 +146,13 @@ def numbers_in(text: str) -> list[float]:
             continue
         mult = (m.group("mult") or "").lower()
         value *= 1000 if mult == "k" else 1_000_000 if mult == "million" else 1
-        if m.group("cur") or m.group("pct") or value >= 100 or "." in digits:
+        if every or m.group("cur") or m.group("pct") or value >= 100 or "." in digits:
             found.append(value)
     return found
 
 
 def mentions_figure(texts: Iterable[str], figure: float) -> bool:
-    return any(abs(n - float(figure)) < 1e-6 for t in texts for n in numbers_in(t))
+    return any(abs(n - float(figure)) < 1e-6 for t in texts for n in numbers_in(t, every=True))
 
 
 def unsourced_figures(texts: Iterable[str], sourced: set[float]) -> list[float]:

@@ -1,0 +1,50 @@
+"""Jobs named in a pay question that the knowledge base does not know ("what's the pay for a
+nurse", "salary of a data scientist", "how much do teachers make"): found as the noun phrase in
+the places a pay question puts a job, so the bot says its sources have no figure for it rather
+than giving customer-service pay in its place. The knowledge base's own roles and careers are
+entities and never reach here; words that mean customer service itself are not a job."""
+
+from __future__ import annotations
+
+import re
+
+_JOB = r"(?P<job>[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,3}?)"
+_PATTERNS = [re.compile(p) for p in (
+    rf"\b(?:pay|salary|salaries|wages?|income|earnings|paid) (?:for|of) (?:an? |the )?{_JOB}"
+    r"(?= in\b| per\b| a year\b| an hour\b| these days\b| now\b| nowadays\b|[?.!,]|$)",
+    rf"\b(?:do|does|would|will|can|could|did) (?:an? |the )?{_JOB} (?:make|earn|get paid|"
+    r"take home|bring in)\b",
+    rf"\bwhat (?:does|do|would) (?:an? |the )?{_JOB} (?:make|earn)\b",
+    rf"\bhow much (?:is|are|would|will) (?:an? |the )?{_JOB} (?:paid|earning|making)\b",
+    rf"\b(?:an? |the )?{_JOB} (?:salary|salaries|pay|wages?)\b",
+    rf"\b(?:become|becoming|work as|working as|switch to being) (?:an? )?{_JOB}"
+    r"(?= in\b| and\b| instead\b| coming\b| from\b| after\b|[?.!,]|$)",
+)]
+# Words that say the job is customer service itself, or that the phrase is no job at all.
+_NOT_A_JOB = {
+    "customer", "customers", "service", "services", "cs", "csr", "csrs", "cx", "call", "calls",
+    "center", "centre", "centers", "centres", "agent", "agents", "rep", "reps",
+    "representative", "representatives", "support", "contact", "bpo", "helpdesk", "help",
+    "desk", "average", "median", "starting", "start", "entry", "typical", "usual", "normal",
+    "my", "our", "your", "their", "his", "her", "its", "this", "that", "these", "those", "the",
+    "hourly", "annual", "yearly", "monthly", "base", "good", "decent", "fair", "real", "much",
+    "what", "how", "people", "person", "they", "them", "you", "i", "we", "it", "one", "someone",
+    "level", "levels", "role", "roles", "job", "jobs", "position", "positions", "work", "same",
+    "more", "most", "less", "least", "higher", "lower", "top", "best", "new", "first", "next",
+    "there", "here", "overall", "general", "everyone", "anyone", "beginner", "beginners",
+    "junior", "senior", "lead", "leads", "manager", "managers", "supervisor", "supervisors",
+    "director", "directors", "associate", "associates", "specialist", "specialists", "a", "an",
+    "experience", "experienced", "remote", "home", "night", "shift", "full", "part", "time",
+    "difference", "gap", "increase", "raise", "cut", "cuts", "range", "figure", "figures",
+}
+
+
+def unknown_job(text: str) -> str | None:
+    """The job a pay question names that is not customer service ("data scientist"), or None."""
+    plain = " ".join(re.sub(r"[^a-z' -]+", " ", text.lower()).split())
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(plain):
+            words = match.group("job").split()
+            if words and not set(words) & _NOT_A_JOB and len(words[-1]) > 2:
+                return " ".join(words)
+    return None
