@@ -46,6 +46,13 @@ def continues(tracker: Tracker) -> bool:
     return not text or text.startswith("/") or intent == "followup" or refers_back(text)
 
 
+def matches(tracker: Tracker) -> list[tuple[str, float]]:
+    """(entry reference, similarity) of the knowledge-base entries closest in meaning to the
+    latest message (rasa_ext/knowledge_search.py), best first."""
+    return [(e["value"], float(e.get("confidence") or 0))
+            for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "kb_match"]
+
+
 def current(tracker: Tracker, entity: str) -> Any:
     """The entity's value in the latest message, else, when the message carries on from the
     conversation, its slot (the conversation's last one)."""

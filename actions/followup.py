@@ -46,7 +46,7 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
     plain statement that it gives none, and no figure made up by converting."""
     topic = tracker.get_slot("last_topic")
     region = tracker.get_slot("region")
-    if topic == "ask_salary_region" and region and unit in ("usd", "eur", "other"):
+    if topic in PAY_TOPICS and region and unit in ("usd", "eur", "other"):
         # regional figures come in the local currency with US dollars where the source has them
         return remember("ask_salary_region", **region_pay(dispatcher, kb, region, None))
     role_id = current(tracker, "role")

@@ -55,7 +55,7 @@ class SalaryAnswer(Answer):
             if (region_id and region_id != "us") or (country_id and not region_id):
                 return {"role": role_id, **region_pay(dispatcher, kb, region_id, country_id,
                                                       role_named=True)}
-            return {"role": role_id}
+            return {"role": role_id, "region": None, "country": None}  # US figures only
         if mentioned(tracker, "region") or mentioned(tracker, "country"):
             # "sorry, I meant Canada": pay there
             return region_pay(dispatcher, kb, region_id, country_id)

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import answers
 from actions.careers import say_career
 from actions.clarify import close_readings, offer_readings, readings
-from actions.context import mentioned, remember
+from actions.context import matches, mentioned, remember
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
@@ -41,12 +41,6 @@ KIND_TOPIC = {kind: topic for topic, spec in TOPICS.items() for kind in spec.kin
     "market_2025": "ask_outlook", "global_notes": "ask_visa", "job_variants":
     "ask_specializations", "responsibilities": "ask_role_duties", "work_environment":
     "why_stay", "organizations": "ask_job_search"}
-
-
-def matches(tracker: Tracker) -> list[tuple[str, float]]:
-    """(entry reference, similarity) of the latest message, best first."""
-    return [(e["value"], float(e.get("confidence") or 0))
-            for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "kb_match"]
 
 
 def title_of(kb: CareerKnowledge, ref: str) -> str:

@@ -10,10 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import matches
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import PLAN_BUTTON, plan_payload, say
-from actions.search import answer_entry, matches
+from actions.search import answer_entry
 
 # A statement is answered with an entry only when it is clearly about it: a higher bar than a
 # question's (actions/search.py), since nobody asked.

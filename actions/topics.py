@@ -10,13 +10,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
-from actions.context import mentioned
+from actions.context import matches, mentioned
 from actions.replies import PLAN_BUTTON, bullets, figures, plan_payload, say, sources
 from knowledge.records import Citation, Fact, Figure
 from knowledge.repository import CareerKnowledge, UnknownEntry
+from understanding.routing import asks_one_fact
 
 # Facts shown in full ("title: text"); the rest of a long list is named by title only.
 IN_FULL = 4
+# How close in meaning the topic's best entry must be to a one-fact question to be the answer
+# alone (cosine similarity; the search's answer threshold, actions/search.py, is 0.4).
+ONE_FACT_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -101,12 +105,21 @@ class TopicAnswer:
 
     @staticmethod
     def named_fact(tracker: Tracker, kb: CareerKnowledge, spec: Topic) -> Fact | None:
+        """The one fact the question is about: named by an entity ("what is AHT"), or, for a
+        question that asks one fact ("how much does a bachelor's degree cost"), the entry of
+        this topic closest in meaning, when it is close."""
         for value in mentioned(tracker, spec.entity) if spec.entity else []:
             for kind in spec.kinds:
                 try:
                     return kb.fact(kind, value)
                 except UnknownEntry:
                     continue
+        if not asks_one_fact(tracker.latest_message.get("text") or ""):
+            return None
+        for ref, score in matches(tracker)[:1]:
+            kind, _, ident = ref.partition("/")
+            if score >= ONE_FACT_AT and kind.removeprefix("fact:") in spec.kinds:
+                return kb.fact(kind.removeprefix("fact:"), ident)
         return None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from actions import knowledge_base
+from actions.answer import answers
 from actions.search import ANSWER_AT, OFFER_AT, ActionSearchAnswer
 from knowledge.formatting import figure
 from knowledge.search_index import SearchIndex, build_index, entry_texts
@@ -110,3 +111,16 @@ def test_a_feeling_is_acknowledged_before_the_entry():
     reply = run(ActionSearchAnswer(), tracker("nlu_fallback", entities={"feeling": "scared"},
                                               matches=[("career/ux", 0.7)]))
     assert reply.responses[0] == "utter_acknowledge_scared"
+
+
+def test_a_one_fact_question_gets_that_fact_not_the_topic(kb):
+    fact = next(f for f in kb.facts("training_options") if f.figures)
+    t = tracker("ask_education", text="how much does a bachelor's degree cost",
+                matches=[(f"fact:training_options/{fact.id}", 0.62)])
+    reply = run(answers()["ask_education"], t)
+    assert fact.text in reply.text and figure(fact.figures[0]) in reply.text
+    assert "Also:" not in reply.text
+    # a broad question about the same topic still gets the topic
+    broad = tracker("ask_education", text="what education do I need",
+                    matches=[(f"fact:training_options/{fact.id}", 0.62)])
+    assert "Also:" in run(answers()["ask_education"], broad).text

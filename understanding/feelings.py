@@ -29,13 +29,15 @@ FEELINGS: dict[str, list[str]] = {
                   r"\bno energy\b", r"\bcan't do (?:this|it) (?:anymore|much longer)",
                   r"\bsick of\b", r"\bfed up\b", r"\bdone with\b", r"\bhad enough\b",
                   r"\bover it\b", r"\bso done\b", r"\bstressed\b", r"\bstressful\b",
-                  r"\boverwhelm", r"\bsoul[- ]?(?:crushing|sucking|destroying)"],
+                  r"\boverwhelm", r"\bsoul[- ]?(?:crushing|sucking|destroying)",
+                  r"\bgot to me\b", r"\bsurvive\b", r"\bmicromanag"],
     "stuck": [r"\bstuck\b", r"\btrapped\b", r"\bdead[- ]end\b", r"\bno way out\b",
               r"\bgoing nowhere\b", r"\bno (?:future|growth|progress)\b", r"\blost\b",
               r"\bdon't know what (?:to do|else)", r"\bno idea what", r"\bhopeless\b",
               r"\bwasted\b", r"\bno experience\b.*\b(?:outside|other)", r"\bunqualified\b",
               r"\bnot qualified\b", r"\bapplying for months\b", r"\bnot a peep\b",
-              r"\bno (?:replies|response|callbacks?)\b", r"\brejected\b", r"\brejection"],
+              r"\bno (?:replies|response|callbacks?)\b", r"\brejected\b", r"\brejection",
+              r"\btorn\b", r"\bstart (?:all )?over\b", r"\btoo late\b"],
     "angry": [r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
               r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
@@ -55,8 +57,9 @@ TOLD_WORDS = 7
 
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|which|where|when|why|who|can|could|should|shall|would|will|is|"
-    r"are|am|do|does|did|any|anyone|anybody|has|have|tips|advice|help|ideas|suggestions|"
-    r"recommend|looking for|need (?:advice|help|tips)|tell me|explain|give me|show me|list)\b")
+    r"are|am|do(?! not\b|n't\b)|does|did|any|anyone|anybody|has|have|tips|advice|help|ideas|"
+    r"suggestions|recommend|looking for|need (?:advice|help|tips)|tell me|explain|give me|"
+    r"show me|list)\b")
 _ASKING = re.compile(
     r"\?|\b(?:any (?:advice|tips|ideas|suggestions|recommendations)|what (?:should|can|could|do|"
     r"else|jobs?|careers?|are|is)|how (?:do|can|did|long|much|to)|where (?:do|can|should)|"
@@ -70,10 +73,10 @@ _ASKING = re.compile(
     r"|(?:^|[,.;:!?(]\s*|\b(?:so|and|but|hey|ok|okay|well|also|then|honestly|question|lol)\s+)"
     r"(?:what|how|which|where|when|why|who)\b"
     r"|\b(?:whats|what's|hows|how's)\b"
-    r"|\b(?:what|how|which|where|when|why|who) (?:do|does|did|is|are|was|were|can|could|should|"
+    r"|\b(?:what|how|which|where|when|why) (?:do|does|did|is|are|was|were|can|could|should|"
     r"would|will|much|many|long|about|kind|type|sort|else|exactly|even)\b"
     r"|\b(?:i|i'm|im|i am|i've been|ive been|we) (?:really )?(?:want|wanna|need|would like|"
-    r"'d like|hope|hoping|plan|planning|trying|looking|thinking|considering|interested|keen|"
+    r"'d like|hoping to|plan|planning|trying|looking|thinking|considering|interested|keen|"
     r"eager|aiming)"
     r"\b(?! to (?:die|cry|scream|quit everything))")
 _compiled = {name: [re.compile(p) for p in patterns] for name, patterns in FEELINGS.items()}

@@ -90,6 +90,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)) and any(
             entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10:
         return "followup"  # "no, I meant team lead", "ok what about a cs supervisor"
+    places = any(entities.get(k) for k in ("region", "country", "place"))
+    if places and _PAY.search(plain) and intent in ROLE_BEATS | CAREER_BEATS | {
+            "ask_salary", "compare_roles", "career_options"}:
+        # "how much are Filipino call centre workers paid?": pay there, said honestly
+        roles_named = [r for r in entities.get("role") or [] if r not in IN_PASSING]
+        return "ask_salary" if roles_named else "ask_salary_region"
     if entities.get("skill") and intent in ("nlu_fallback", "statement") and _ABOUT_ME.search(
             plain):
         return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
@@ -127,3 +133,14 @@ def in_currency_names(text: str, entities: Sequence[Mapping[str, object]]) -> li
     ends = [e.get("end") for e in entities]
     return [i for i, end in enumerate(ends)
             if isinstance(end, int) and re.match(r"\s*dollars?\b", plain[end:])]
+
+
+_ONE_FACT = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|how long|which (?:countries|"
+                       r"country|certifications?|courses?|companies|industries|tools?)|"
+                       r"what (?:does|is) (?:an? |the )?\w+ (?:mean|stand for)|stand for)\b")
+
+
+def asks_one_fact(text: str) -> bool:
+    """Whether the question asks for one fact (a cost, a time, a list of countries, what an
+    acronym means) rather than a topic: the reply then leads with that fact."""
+    return bool(_ONE_FACT.search(text.lower()))

@@ -37,7 +37,7 @@ _SLANG = {"kms": "kill myself", "kmn": "kill myself", "unaliving": "unalive",
           "self-harm": "selfharm", "selfharming": "selfharm", "wanna": "want to",
           "gonna": "going to", "2 die": "to die", "2 live": "to live", "u": "you", "ur": "your",
           "cuz": "because", "bc": "because", "im": "i'm", "ive": "i've", "id": "i'd",
-          "dont": "don't", "cant": "can't", "wont": "won't", "havent": "haven't",
+          "dont": "don't", "cant": "can't", "wont": "won't", "havent": "haven't", "hasnt": "hasn't",
           "didnt": "didn't", "isnt": "isn't", "wasnt": "wasn't", "doesnt": "doesn't",
           "couldnt": "couldn't", "wouldnt": "wouldn't"}
 

@@ -1,0 +1,133 @@
+"""End to end over REST, with the real servers: how the bot meets what people really write. Each
+conversation is sent as a new person; each turn is judged from the tracker (what the bot did:
+its reply kind, topic and subjects) by the same rules as `make real-eval`
+(benchmarks/real_eval/judge.py). Written for the project: none of these is from
+../shared/real_messages or the evaluation's conversations."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import pytest
+
+from benchmarks.real_eval.__main__ import Bot
+from benchmarks.real_eval.judge import judge
+from tests.servers import server_env, start_actions, start_rasa
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def bot(built, tmp_path_factory):
+    url, nlp_dir = built
+    logs = tmp_path_factory.mktemp("e2e-understanding")
+    env = server_env(url, nlp_dir)
+    token = secrets.token_urlsafe(16)
+    actions, actions_port = start_actions(env, logs)
+    try:
+        rasa, webhook = start_rasa(env, logs, actions_port, api_token=token)
+        try:
+            yield Bot(webhook, token)
+        finally:
+            rasa.stop()
+    finally:
+        actions.stop()
+
+
+def A(topics, **subjects):  # noqa: N802  (reads as a label)
+    return {"expect": "answer", "topics": topics, "subjects": subjects}
+
+
+CRISIS, HONEST = {"expect": "crisis"}, {"expect": "honest"}
+SIGNPOST, STATEMENT = {"expect": "signpost"}, {"expect": "statement", "acknowledge": True}
+
+# (name, [(message, label), ...])
+CONVERSATIONS = [
+    # safety first, whatever else the message says
+    ("suicide said with a career question", [
+        ("8 years of calls and honestly i want to end my life, what jobs are there", CRISIS)]),
+    ("crisis, misspelt", [("been thinking about sucide a lot", CRISIS)]),
+    ("a medical emergency", [("my chest hurts and i cant breathe at my desk", CRISIS)]),
+    ("unpaid wages", [("my employer hasnt paid me for three weeks, what can i do", SIGNPOST)]),
+    ("harassment by a manager", [("my manager keeps touching my shoulders and i hate it",
+                                   SIGNPOST)]),
+    ("the plan's questions yield to a crisis", [
+        ("help me plan my move into HR", {"expect": "plan"}),
+        ("honestly i dont want to be alive anymore", CRISIS)]),
+    # statements get a human reply, not "Did you mean"
+    ("venting", [("three angry callers before ten am and my TL wants my AHT down again",
+                  STATEMENT)]),
+    ("a success", [("I finally handed in my notice today!!", STATEMENT)]),
+    # the subject named decides the question
+    ("a job in HR", [("how do I get a job in HR?", A(["skills_for_career"],
+                                                     career="hr_recruitment"))]),
+    ("becoming a QA analyst", [("how do i become a QA analyst",
+                                A(["skills_for_career"], career="quality_assurance"))]),
+    ("is team lead worth it", [("is a team lead position worth it?",
+                                A(["ask_role_duties"], role="team_lead"))]),
+    ("how long to become a manager", [("how do I become a manager",
+                                       A(["ask_years"], role="manager"))]),
+    # search by meaning when no intent fits
+    ("digital nomad visas", [("which countries have digital nomad visas", A(["ask_visa"]))]),
+    ("a bachelor's degree's cost", [("how much does a bachelor's degree cost",
+                                     {**A(["ask_education"]), "figure": 40000})]),
+    # honest where the documents are silent
+    ("nurse pay", [("what's the pay for a nurse", HONEST)]),
+    ("data scientist salary", [("salary of a data scientist", HONEST)]),
+    ("software engineer move", [("can i become a software engineer after customer service",
+                                 HONEST)]),
+    ("Filipino pay", [("How much are Filipino call centre workers paid?", HONEST)]),
+    ("pay in Dubai", [("what do agents earn in dubai", HONEST)]),
+    # feelings acknowledged before the facts
+    ("exhausted and asking", [
+        ("so exhausted after 6 years on the phones, what else could I do?",
+         {**A(["career_options", "why_leave", "steps_to_leave", "careers_fit_me"]),
+          "acknowledge": True})]),
+    # follow-ups, units and corrections
+    ("pay, then Japan, then dollars", [
+        ("what does a team lead make", {**A(["ask_salary"], role="team_lead"), "figure": 62000}),
+        ("and in japan?", A(["ask_salary", "ask_salary_region"], region="japan")),
+        ("whats that in us dollars", A(["ask_salary_region"], region="japan"))]),
+    ("a correction", [
+        ("what does a senior rep make", A(["ask_salary"], role="senior_representative")),
+        ("sorry no, i meant team lead", A(["ask_salary"], role="team_lead"))]),
+    ("a career, then its pay", [
+        ("what skills do I need for UX", A(["skills_for_career"], career="ux")),
+        ("how much do they make?", HONEST)]),
+    ("a role, then how long", [
+        ("what does a team lead do", A(["ask_role_duties"], role="team_lead")),
+        ("how long does it take to get there?", A(["ask_years"], role="team_lead"))]),
+    ("general median after a comparison", [
+        ("team lead vs manager pay", A(["compare_roles"])),
+        ("whats the median pay in customer service overall", {**A(["ask_salary"]),
+                                                              "figure": 37020})]),
+    ("the other side", [
+        ("what are the good things about working in customer service", A(["why_stay"])),
+        ("and the cons?", A(["why_leave"]))]),
+    ("hourly", [
+        ("what is customer service pay in general", A(["ask_salary"])),
+        ("per hour?", {**A(["ask_salary"]), "figure": 20.59})]),
+    ("not by country", [
+        ("what specialisations are there in customer service", A(["ask_specializations"])),
+        ("and in the UK?", HONEST)]),
+    ("a metric named with a role around it", [
+        ("what is AHT? my supervisor keeps going on about it", A(["ask_metrics"]))]),
+]
+
+
+@pytest.mark.parametrize("name, turns", CONVERSATIONS, ids=[c[0] for c in CONVERSATIONS])
+def test_the_bot_meets_people_as_they_write(bot, name, turns):
+    sender = f"e2e-{uuid.uuid4().hex[:10]}"
+    for said, label in turns:
+        turn = bot.send(sender, said)
+        verdict = judge(label, turn)
+        assert verdict.passed, f"{said!r}: {verdict.reason}; replies {turn.texts}"
+
+
+def test_a_crisis_reply_states_no_career_fact_and_names_crisis_lines(bot):
+    turn = bot.send(f"e2e-{uuid.uuid4().hex[:10]}",
+                    "im thinking about suicide because of my job")
+    text = " ".join(turn.texts)
+    assert turn.responses == ["utter_crisis"]
+    assert "988" in text and "116 123" in text and "$" not in text and "%" not in text
