@@ -16,6 +16,7 @@ from actions.knowledge_base import knowledge
 from actions.plan_form import ELSEWHERE, NOT_SURE, UNKNOWN_YEARS
 from actions.plan_store import plans
 from actions.replies import bullets, say, sources
+from knowledge.repository import UnknownEntry
 from ops.forget import forget_event
 from plans.builder import build_plan
 from plans.export import to_markdown
@@ -40,8 +41,21 @@ def profile_from(tracker: Tracker) -> Profile:
         strengths=tuple(tracker.get_slot("plan_strengths") or ()),
         priorities=tuple(tracker.get_slot("plan_priorities") or ()),
         region_id=None if region in (None, ELSEWHERE) else region,
-        country_id=tracker.get_slot("plan_country") if region != ELSEWHERE else None,
+        country_id=consistent_country(tracker.get_slot("plan_country"), region),
     )
+
+
+def consistent_country(country_id: str | None, region: str | None) -> str | None:
+    """The country said in the conversation, if it agrees with the plan's region. A country
+    asked about earlier ("pay in India?") must not contradict the region chosen for the plan
+    ("United States"): the region, answered for the plan, wins."""
+    if country_id is None or region == ELSEWHERE:
+        return None
+    try:
+        country = knowledge().country(country_id)
+    except UnknownEntry:
+        return None
+    return country_id if region is None or country.region_id == region else None
 
 
 def show_step(dispatcher: CollectingDispatcher, saved: SavedPlan) -> None:

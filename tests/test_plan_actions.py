@@ -133,3 +133,26 @@ def test_a_database_that_is_down_gets_a_kind_reply(kb):
     assert step("plan_next").responses == ["utter_plan_unavailable"]
     assert build(kb).responses == ["utter_plan_unavailable"]
     assert run(ActionPlanDelete(), tracker("affirm")).responses == ["utter_plan_unavailable"]
+
+
+def test_pay_asked_in_india_then_the_us_chosen_for_the_plan_builds_for_the_us(kb, store):
+    reply = build(kb, plan_country="india", plan_region="us")
+    assert reply.responses[0] == "utter_plan_ready"
+    assert "India" not in reply.text
+
+
+def all_countries(kb):
+    """Every country the knowledge base names: in a region or, without figures, on its own."""
+    return sorted({p.country for p in kb.entity_phrases() if p.country})
+
+
+def test_every_country_and_region_pair_builds_a_plan(kb, store):
+    """No combination of a country said in the conversation and the region answered for the
+    plan (or "somewhere else", or none) makes the build fail."""
+    regions = [r.id for r in kb.regions()] + ["elsewhere", None]
+    countries = all_countries(kb) + [None]
+    assert len(countries) > 20
+    for country in countries:
+        for region in regions:
+            reply = build(kb, plan_country=country, plan_region=region)
+            assert reply.responses[0] == "utter_plan_ready", (country, region, reply.text)
