@@ -46,7 +46,7 @@ FEELINGS: dict[str, list[str]] = {
     "sad": [r"\bsad\b", r"\bdepressing\b", r"\bunhappy\b", r"\bcry(?:ing)?\b", r"\bcried\b",
             r"\blonely\b", r"\bworthless\b", r"\bhurts?\b", r"\bheartbroken\b", r"\bupset\b"],
     "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much|for sharing)",
-                 r"\bthis (?:helped|is so true|made my day)", r"\bappreciate (?:this|it|you)",
+                 r"\bthis (?:helped|is so true|made my day)",
                  r"\bso (?:true|relatable)\b"],
 }
 ORDER = ("success", "scared", "exhausted", "stuck", "angry", "sad", "grateful")
@@ -59,13 +59,20 @@ _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|which|where|when|why|who|can|could|should|shall|would|will|is|"
     r"are|am|do(?! not\b|n't\b)|does|did|any|anyone|anybody|has|have|tips|advice|help|ideas|"
     r"suggestions|recommend|looking for|need (?:advice|help|tips)|tell me|explain|give me|"
-    r"show me|list)\b")
+    r"show me|list|salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest|"
+    r"day in the life|pros and cons|difference between)\b")
 _ASKING = re.compile(
     r"\?|\b(?:any (?:advice|tips|ideas|suggestions|recommendations)|what (?:should|can|could|do|"
     r"else|jobs?|careers?|are|is)|how (?:do|can|did|long|much|to)|where (?:do|can|should)|"
     r"should i|can i|could i|is it (?:worth|possible|hard|easy)|i (?:want|need|would like|'d like)"
     r" to know|wondering|help me|looking for (?:advice|tips|a job|work|something)|"
     r"(?:recommend|suggest)(?:ations|ions)?)\b"
+    # a clause that opens as a question or a request: "..., is that doable", "nah, move past it",
+    # "can we skip this step", "name some companies"
+    r"|(?:^|[,.;:!?]\s*|\b(?:so|and|but|ok|okay|pls|please|nah|lol)\s+)(?:(?:can|could|would|will|"
+    r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she)\b|(?:name|list|show|"
+    r"give|tell|help|wipe|delete|clear|erase|remove|skip|move|start|restart|continue|finish|go|"
+    r"let's|lets|take|send|explain|compare)\b)"
     # a wish is a request too: "I want to move into project management"
     # a question word opening a clause ("hey so what does a TL make", "ok, which companies"), or
     # followed by what makes it a question ("how much", "what does"); not a relative clause

@@ -39,7 +39,7 @@ _CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i m
                          r"|\bi meant\b|\bnot (?:the )?\w+,? (?:i meant|but)\b")
 SUBJECTS = ("role", "career", "region", "country")
 _WHAT_ABOUT = re.compile(r"^(?:ok |okay |so |and |hmm |right )*(?:what|how) about\b|^and\b")
-_HOW_LONG = re.compile(r"\bhow (?:long|many years|soon)\b")
+_HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?:they|he|she|that role|that person|one|"
                            r"those) (?:actually |really |even )?do\b")
 _IN_DOLLARS = re.compile(r"\b(?:us|u\.s\.) dollars?\b")
@@ -56,6 +56,9 @@ _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|makes|wage|wag
 # a manager" and "you're useless" keep their own replies.
 ABOUT_THEMSELVES = {"why_leave", "why_stay", "careers_fit_me", "transferable_skills"}
 SURE = 0.8
+# The conversation with the bot itself: never re-read as another question.
+SOCIAL = {"greet", "goodbye", "thanks", "bot_challenge", "help", "affirm", "deny", "abuse",
+          "other_language", "out_of_scope", "stop"}
 NEVER_STATEMENTS = {"greet", "goodbye", "stop", "start_plan", "bot_challenge", "help", "affirm",
                     "deny", "followup", "abuse", "out_of_scope", "other_language", "thanks"}
 
@@ -65,7 +68,7 @@ def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
     feeling it names (understanding.feelings; TOLD for a long one naming none)."""
     if felt == "grateful" and intent == "thanks":
         return True  # thanks to the others in a forum thread, not to the bot
-    if felt is None or intent in NEVER_STATEMENTS:
+    if felt is None or intent in NEVER_STATEMENTS or intent.startswith("plan_"):
         return False
     return intent == "nlu_fallback" or (confidence < SURE and intent not in ABOUT_THEMSELVES)
 
@@ -75,17 +78,22 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     """The intent to answer with: `intent`, unless the subject named says otherwise."""
     plain = text.lower()
     unsure = intent in ROLE_BEATS
-    if unit_asked(plain) and (_IN_DOLLARS.search(plain) or not any(
-            entities.get(k) for k in ("region", "country"))):
+    if unit_asked(plain) and not entities.get("role") and not entities.get("career") and (
+            _IN_DOLLARS.search(plain) or not any(entities.get(k) for k in ("region", "country"))):
         return "followup"  # "what's that in US dollars?": the last figure, in that unit
-    if _HOW_LONG.search(plain) and (entities.get("role") or (refers_back(plain)
-                                                              and not entities.get("career"))):
+    roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
+    if intent in SOCIAL:
+        return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
+    if len(set(entities.get("role") or [])) >= 2 and intent in ROLE_BEATS | {
+            "ask_role_duties", "ask_salary"}:
+        return "compare_roles"  # "what's the gap between a rep and a senior rep"
+    if _HOW_LONG.search(plain) and (roles or (refers_back(plain)
+                                              and not entities.get("career"))):
         return "ask_years"  # "how long till I could be one?", "how long to get to the higher one"
     if _WHAT_THEY_DO.search(plain) and not entities.get("career"):
         return "ask_role_duties"  # "and what do they actually do?"
     for entity, topic in NAMED_FACT_TOPICS.items():
-        if entities.get(entity) and (unsure or intent in CAREER_BEATS or intent in (
-                "ask_role_duties", "followup")):
+        if entities.get(entity) and (unsure or intent in ("ask_role_duties", "followup")):
             return topic
     if (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)) and any(
             entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10:
@@ -100,7 +108,6 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             plain):
         return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
     careers = entities.get("career") or []
-    roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if careers and not roles and intent in CAREER_BEATS and (asks or intent != STATEMENT):
         if _PAY.search(plain):
             return "ask_salary"  # "what do HR people make": the pay answer says what it knows
