@@ -10,7 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import matches
+from actions.answer import answers
+from actions.context import matches, mentioned
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import PLAN_BUTTON, plan_payload, say
@@ -40,6 +41,12 @@ class ActionStatement(Action):
         if felt == "grateful":
             say(dispatcher, "utter_statement_next_grateful", NEXT_OTHERWISE[:2])
             return []
+        careers = mentioned(tracker, "career")
+        if len(careers) == 1:
+            # "It isn't easy to get into HR": what the documents say about moving into it
+            return answer_entry(dispatcher, knowledge(), f"career/{careers[0]}", [])
+        if len(careers) > 1:
+            return await answers()["career_options"].run(dispatcher, tracker, domain)
         found = matches(tracker)
         if found and found[0][1] >= ABOUT_AT:
             return answer_entry(dispatcher, knowledge(), found[0][0], NEXT_OTHERWISE[:2])

@@ -68,6 +68,10 @@ def test_venting_and_news_ask_nothing(text):
     ("ask_role_duties", {"role": ["team_lead"]}, "sorry no, i meant team lead", "followup"),
     ("skills_for_career", {"career": ["hr_recruitment", "marketing_cx_strategy"]},
      "not HR, marketing. typo", "followup"),
+    # asking for a person, as at a phone menu
+    ("nlu_fallback", {"role": ["representative"]}, "Speak to a representative!",
+     "bot_challenge"),
+    ("statement", {}, "Ugh... TALK TO A PERSON!", "bot_challenge"),
     # a statement naming a career is news, not a question
     ("statement", {"career": ["hr_recruitment"]}, "I finally got the HR job", "statement"),
 ])

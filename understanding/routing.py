@@ -39,6 +39,12 @@ _CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i m
                          r"|\bi meant\b|\bnot (?:the )?\w+,? (?:i meant|but)\b")
 SUBJECTS = ("role", "career", "region", "country")
 _WHAT_ABOUT = re.compile(r"^(?:ok |okay |so |and |hmm |right )*(?:what|how) about\b|^and\b")
+# What people type at phone menus and support bots to reach a person.
+_ASKS_FOR_A_PERSON = re.compile(
+    r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the )?"
+    r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
+    r"supervisor)\b"
+    r"|^\W*(?:representative|operator|human|real person|live agent|agent please)\W*$")
 _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?:they|he|she|that role|that person|one|"
                            r"those) (?:actually |really |even )?do\b")
@@ -82,6 +88,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             _IN_DOLLARS.search(plain) or not any(entities.get(k) for k in ("region", "country"))):
         return "followup"  # "what's that in US dollars?": the last figure, in that unit
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
+    if _ASKS_FOR_A_PERSON.search(plain):
+        return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
     if intent in SOCIAL:
         return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
     if len(set(entities.get("role") or [])) >= 2 and intent in ROLE_BEATS | {
