@@ -32,7 +32,9 @@ from understanding.routing import (
 from understanding.unknowns import unknown_job
 
 
-def _set_intent(message: Message, name: str) -> None:
+def set_intent(message: Message, name: str) -> None:
+    """Makes `name` the message's intent, with full confidence and first in the ranking: a
+    reading decided from what the message says, over the classifier's guess."""
     message.set(INTENT, {INTENT_NAME_KEY: name, "confidence": 1.0}, add_to_output=True)
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
     message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: name, "confidence": 1.0}] + ranking,
@@ -76,4 +78,4 @@ class MessageReader(GraphComponent):
         message.set(ENTITIES, found + [{**e, "confidence": 1.0, "extractor": "MessageReader"}
                                        for e in added], add_to_output=True)
         if routed != (intent.get(INTENT_NAME_KEY) or ""):
-            _set_intent(message, routed)
+            set_intent(message, routed)

@@ -15,9 +15,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_ext.message_reader import set_intent
 from understanding.safety import concern
 
 
@@ -31,11 +32,6 @@ class SafetyClassifier(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             found = concern(message.get(TEXT) or "")
-            if found is None:
-                continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get(INTENT_NAME_KEY) != found]
-            message.set(INTENT, {INTENT_NAME_KEY: found, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: found, "confidence": 1.0}]
-                        + ranking, add_to_output=True)
+            if found is not None:
+                set_intent(message, found)
         return messages

@@ -1,0 +1,64 @@
+"""The NLU components that read a message beyond its intent, on Rasa messages: the safety
+classifier overrides any intent, the message reader adds the feeling, drops a subject a
+correction takes back, and lets the named subject decide."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from rasa_ext.message_reader import MessageReader
+from rasa_ext.safety_classifier import SafetyClassifier
+
+
+def message(text: str, intent: str, confidence: float = 0.9, entities=()) -> Message:
+    return Message(data={TEXT: text, INTENT: {"name": intent, "confidence": confidence},
+                         INTENT_RANKING_KEY: [{"name": intent, "confidence": confidence}],
+                         ENTITIES: list(entities)})
+
+
+def test_a_crisis_overrides_whatever_the_classifier_read():
+    m = message("im thinking about suicide because of my job", "why_leave", 0.97)
+    SafetyClassifier().process([m])
+    assert m.get(INTENT) == {"name": "crisis", "confidence": 1.0}
+    assert m.get(INTENT_RANKING_KEY)[0]["name"] == "crisis"
+
+
+def test_an_ordinary_message_keeps_its_intent():
+    m = message("what does a team lead make", "ask_salary")
+    SafetyClassifier().process([m])
+    MessageReader().process([m])
+    assert m.get(INTENT)["name"] == "ask_salary"
+
+
+def test_the_reader_adds_the_feeling_and_the_subject_decides():
+    m = message("so burnt out, how do I get a job in HR?", "how_to_start", entities=[
+        {"entity": "career", "value": "hr_recruitment", "start": 34, "end": 36}])
+    MessageReader().process([m])
+    assert m.get(INTENT)["name"] == "skills_for_career"
+    assert {"entity": "feeling", "value": "exhausted", "confidence": 1.0,
+            "extractor": "MessageReader"} in m.get(ENTITIES)
+
+
+def test_a_correction_drops_the_subject_it_takes_back():
+    text = "sorry i meant canada not the us"
+    m = message(text, "ask_salary_region", entities=[
+        {"entity": "region", "value": "canada", "start": 14, "end": 20},
+        {"entity": "region", "value": "us", "start": text.index(" us") + 1,
+         "end": len(text)}])
+    MessageReader().process([m])
+    assert m.get(INTENT)["name"] == "followup"
+    assert [e["value"] for e in m.get(ENTITIES) if e["entity"] == "region"] == ["canada"]
+
+
+def test_a_message_that_asks_nothing_and_reads_as_nothing_is_a_statement():
+    m = message("another day of back to back calls and a TL who never listens",
+                "nlu_fallback", 0.4)
+    MessageReader().process([m])
+    assert m.get(INTENT)["name"] == "statement"
+
+
+def test_button_payloads_are_left_alone():
+    m = message('/ask_salary{"role": "team_lead"}', "ask_salary", 1.0)
+    MessageReader().process([m])
+    assert m.get(ENTITIES) == [] and m.get(INTENT)["name"] == "ask_salary"
