@@ -25,6 +25,7 @@ from actions.knowledge_base import knowledge
 from actions.replies import say
 from knowledge.repository import CareerKnowledge, UnknownEntry
 from plans.profile import priority_ids, priority_label
+from understanding.feelings import asks_something
 
 # A message read as a question with at least this confidence is answered, not taken as an answer.
 QUESTION_CONFIDENCE = 0.8
@@ -36,6 +37,12 @@ UNKNOWN_YEARS = "unknown"  # plan_years: not said
 # The questions, in the order plan_form asks them (domain.yml)
 PLAN_SLOTS = ("plan_role", "plan_years", "plan_strengths", "plan_priorities", "plan_target",
               "plan_region")
+# How the questions are named when an answer is kept for another, or the answers are recalled.
+QUESTION_NAMES = {"plan_role": "your role", "plan_years": "your years in customer service",
+                  "plan_strengths": "your strengths", "plan_priorities": "what matters most",
+                  "plan_target": "the career you want", "plan_region": "where you work"}
+# The questions an answer to another one can fill (see answer_to_another_question).
+CROSS_READ = ("plan_target", "plan_role", "plan_region", "plan_strengths", "plan_priorities")
 
 
 @cache
@@ -151,6 +158,18 @@ class ValidatePlanForm(FormValidationAction):
     def read_plan_region(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
         return named_or_said(value, tracker, kb, "region", ELSEWHERE, "elsewhere")
 
+    def answer_to_another_question(self, slot: str, value: Any, tracker: Tracker,
+                                   kb: CareerKnowledge) -> tuple[str, Any] | None:
+        """The question still open that the answer fits, with what it reads as. Only the
+        questions whose answers can't be mistaken: a role, a career, a region, a strength or
+        a priority named; not years (any number would do)."""
+        for other in CROSS_READ:
+            if other != slot and tracker.get_slot(other) in (None, []):
+                read = getattr(self, f"read_{other}")(value, tracker, kb)
+                if read not in (None, [], NOT_SURE, ELSEWHERE):
+                    return other, read
+        return None
+
     # --- what to take after two answers it couldn't use, and how to say it ---
 
     def default_for(self, slot: str, kb: CareerKnowledge) -> tuple[Any, str]:
@@ -179,6 +198,14 @@ class ValidatePlanForm(FormValidationAction):
             return {slot: read, "plan_misses": 0}
         if tracker.get_slot("requested_slot") != slot:
             return {slot: None}  # filled in passing by something that isn't an answer: ignore
+        text = tracker.latest_message.get("text") or ""
+        kept = None if asks_something(text) else self.answer_to_another_question(
+            slot, value, tracker, kb)
+        if kept:
+            # "project management" asked what matters most: it's the target; kept for it
+            other, read_value = kept
+            say(dispatcher, "utter_plan_answer_kept", question=QUESTION_NAMES[other])
+            return {slot: None, other: read_value}
         intent = tracker.latest_message.get("intent") or {}
         question = answers().get(intent.get("name") or "")
         if question is not None and (intent.get("confidence") or 0) >= QUESTION_CONFIDENCE:

@@ -192,3 +192,34 @@ def test_the_priority_buttons_are_the_plans_priorities_and_read_back_as_them():
     titles = [b["title"] for b in reply.buttons]
     assert titles == [priority_label(p) for p in priority_ids()]
     assert [parse_priorities(b["payload"]) for b in reply.buttons] == [[p] for p in priority_ids()]
+
+
+def test_an_answer_that_fits_another_question_is_kept_for_it():
+    # "project management" to "what matters most?": the career, kept; the question again
+    result, dispatcher = answer("plan_priorities", ["project management"],
+                                entities={"career": "project_management"})
+    assert result == {"plan_priorities": None, "plan_target": "project_management"}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_plan_answer_kept"]
+    # "less stress" to "what are you good at?": a priority, kept
+    result, _ = answer("plan_strengths", ["less stress"])
+    assert result["plan_strengths"] is None and result["plan_priorities"]
+
+
+def test_a_question_asked_instead_is_not_taken_as_another_answer():
+    result, dispatcher = answer("plan_role", "how do I get into HR?", intent="skills_for_career",
+                                confidence=0.95, entities={"career": "hr_recruitment"})
+    assert "plan_target" not in result
+    assert [m["response"] for m in dispatcher.messages] == ["utter_skills_for_career"]
+
+
+def test_where_was_i_recalls_the_answers_and_go_back_reopens_the_last(kb):
+    from actions.plan_questions import ActionPlanFormBack, ActionPlanRecap
+
+    slots = {"plan_role": "team_lead", "plan_years": 4, "requested_slot": "plan_strengths"}
+    reply = run(ActionPlanRecap(), tracker("plan_resume", slots=slots))
+    assert kb.role("team_lead").name in reply.text and "4 years" in reply.text
+    back = run(ActionPlanFormBack(), tracker("plan_back", slots=slots))
+    assert back.events == [{"event": "slot", "timestamp": None, "name": "plan_years",
+                            "value": None}]
+    first = run(ActionPlanFormBack(), tracker("plan_back", slots={"requested_slot": "plan_role"}))
+    assert first.responses == ["utter_plan_at_start"] and first.events == []
