@@ -27,8 +27,10 @@ from knowledge.repository import CareerKnowledge, UnknownEntry
 from plans.profile import priority_ids, priority_label
 from understanding.feelings import asks_something
 
-# A message read as a question with at least this confidence is answered, not taken as an answer.
+# A message read as a question with at least this confidence is answered, not taken as an answer;
+# one shaped like a question ("what does a manager make?") with at least the second.
 QUESTION_CONFIDENCE = 0.8
+QUESTION_SHAPED_CONFIDENCE = 0.5
 MISSES_BEFORE_DEFAULT = 2
 MAX_YEARS = 50
 NOT_SURE = "not_sure"  # plan_target: suggest careers
@@ -208,7 +210,9 @@ class ValidatePlanForm(FormValidationAction):
             return {slot: None, other: read_value}
         intent = tracker.latest_message.get("intent") or {}
         question = answers().get(intent.get("name") or "")
-        if question is not None and (intent.get("confidence") or 0) >= QUESTION_CONFIDENCE:
+        confidence = intent.get("confidence") or 0
+        if question is not None and (confidence >= QUESTION_CONFIDENCE or (
+                asks_something(text) and confidence >= QUESTION_SHAPED_CONFIDENCE)):
             # A question instead of an answer: answer it; the form then asks again.
             try:
                 subjects = question.answer(dispatcher, tracker, kb)

@@ -21,6 +21,8 @@ IN_FULL = 4
 # How close in meaning the topic's best entry must be to a one-fact question to be the answer
 # alone (cosine similarity; the search's answer threshold, actions/search.py, is 0.4).
 ONE_FACT_AT = 0.5
+# a runner-up this close to the best is shown with it: the question may mean either
+ONE_FACT_MARGIN = 0.08
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,10 @@ class TopicAnswer:
                kb: CareerKnowledge) -> dict[str, Any]:
         spec = TOPICS[self.topic]
         facts = [f for kind in spec.kinds for f in kb.facts(kind)]
-        named = self.named_fact(tracker, kb, spec)
-        if named is not None:
-            facts = [named]
-        lines = [fact_line(kb, f, i < IN_FULL or named is not None, spec.per_line_sources)
+        named = self.named_facts(tracker, kb, spec)
+        if named:
+            facts = named
+        lines = [fact_line(kb, f, i < IN_FULL or bool(named), spec.per_line_sources)
                  for i, f in enumerate(facts)]
         shown = lines if spec.numbered else lines[:IN_FULL]
         rest = [] if spec.numbered else [f.title for f in facts[IN_FULL:]]
@@ -104,23 +106,28 @@ class TopicAnswer:
         return {}
 
     @staticmethod
-    def named_fact(tracker: Tracker, kb: CareerKnowledge, spec: Topic) -> Fact | None:
-        """The one fact the question is about: named by an entity ("what is AHT"), or, for a
-        question that asks one fact ("how much does a bachelor's degree cost"), the entry of
-        this topic closest in meaning, when it is close."""
+    def named_facts(tracker: Tracker, kb: CareerKnowledge, spec: Topic) -> list[Fact]:
+        """The fact the question is about: named by an entity ("what is AHT"), or, for a
+        question that asks one fact ("how much does a bachelor's degree cost"), the entries of
+        this topic closest in meaning, when close: the best, and a runner-up as close as it."""
         for value in mentioned(tracker, spec.entity) if spec.entity else []:
             for kind in spec.kinds:
                 try:
-                    return kb.fact(kind, value)
+                    return [kb.fact(kind, value)]
                 except UnknownEntry:
                     continue
         if not asks_one_fact(tracker.latest_message.get("text") or ""):
-            return None
-        for ref, score in matches(tracker)[:1]:
+            return []
+        close: list[Fact] = []
+        found = matches(tracker)
+        for ref, score in found[:2]:
             kind, _, ident = ref.partition("/")
-            if score >= ONE_FACT_AT and kind.removeprefix("fact:") in spec.kinds:
-                return kb.fact(kind.removeprefix("fact:"), ident)
-        return None
+            kind = kind.removeprefix("fact:")
+            if kind not in spec.kinds or score < ONE_FACT_AT or (
+                    close and found[0][1] - score > ONE_FACT_MARGIN):
+                break
+            close.append(kb.fact(kind, ident))
+        return close
 
 
 for _topic in TOPICS:

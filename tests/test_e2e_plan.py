@@ -159,3 +159,23 @@ def test_a_plan_survives_a_restart_of_both_servers(bot):
     bot.stop()
     bot.start()
     assert step_number(bot.ask(me, "where was I?"))[0] == 3
+
+
+def test_answers_out_of_order_where_was_i_and_go_back(bot, kb):
+    """A person who answers a later question early, asks where they were and goes back: the
+    plan names the target they chose, not a default."""
+    me = person()
+    assert "role" in bot.ask(me, "can you make me a plan")
+    assert "How long" in bot.ask(me, "team leader")
+    assert "good at" in bot.ask(me, "3 years")
+    assert "matters most" in bot.ask(me, "coaching and de-escalation")
+    kept = bot.ask(me, "project management")  # the career, given to the priorities question
+    assert "noted that as the career you want" in kept and "matters most" in kept
+    recap = bot.ask(me, "where was I?")
+    assert kb.role("team_lead").name in recap and "3 years" in recap
+    assert kb.career("project_management").name in recap
+    assert "good at" in bot.ask(me, "go back")  # the strengths, reopened
+    assert "matters most" in bot.ask(me, "coaching and de-escalation")
+    assert "where do you work" in bot.ask(me, "better pay")  # the target was kept: skipped
+    plan = bot.ask(me, "Canada")
+    assert kb.career("project_management").name in plan

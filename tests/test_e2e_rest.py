@@ -69,8 +69,9 @@ QUESTIONS = [
      lambda kb: ["don't give any salary figures for Philippines"]),
     ("how much would I earn in France",
      lambda kb: ["don't name France", band_text(kb, "western_europe")]),
+    # both medians, and no difference: the sources state none (a figure must be theirs)
     ("team lead vs manager, how much more do they make",
-     lambda kb: [usd(kb.role("manager").median_usd - kb.role("team_lead").median_usd)]),
+     lambda kb: [usd(kb.role("manager").median_usd), usd(kb.role("team_lead").median_usd)]),
     ("what's the career path in customer service", lambda kb: [r.name for r in kb.ladder()]),
     ("how long until I'm a manager",
      lambda kb: [f"{kb.role('manager').years_low}-{kb.role('manager').years_high} years"]),

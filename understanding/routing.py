@@ -151,7 +151,7 @@ def in_currency_names(text: str, entities: Sequence[Mapping[str, object]]) -> li
 
 
 _ONE_FACT = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|how long|which (?:countries|"
-                       r"country|certifications?|courses?|companies|industries|tools?)|"
+                       r"country|certification|course)|"
                        r"what (?:does|is) (?:an? |the )?\w+ (?:mean|stand for)|stand for)\b")
 
 
