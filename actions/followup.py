@@ -29,6 +29,15 @@ _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|wor
 UNIT_WORDS = {"hour": "by the hour", "month": "by the month", "eur": "in euros",
               "usd": "in US dollars", "other": "in that currency"}
 PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
+CURRENCIES = {"usd": "USD", "eur": "EUR"}
+
+
+def given_in(kb: CareerKnowledge, region_id: str) -> set[str]:
+    """The currencies a region's pay is given in by its source (its own, and US dollars where
+    the source converts): "in euros?" after US pay has no answer, "in dollars?" after Japan has."""
+    bands = kb.region(region_id).pay
+    return {b.currency for b in bands} | ({"USD"} if any(b.usd_low is not None for b in bands)
+                                          else set())
 # Topics whose facts name places themselves: a place follows up on them as on pay.
 PLACE_TOPICS = {"ask_visa", "ask_remote"}
 TOPIC_NAMES = {"ask_outlook": "the job outlook", "ask_specializations": "the specialisations",
@@ -46,7 +55,8 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
     plain statement that it gives none, and no figure made up by converting."""
     topic = tracker.get_slot("last_topic")
     region = tracker.get_slot("region")
-    if topic in PAY_TOPICS and region and unit in ("usd", "eur", "other"):
+    if topic in PAY_TOPICS and region and unit in CURRENCIES and CURRENCIES[unit] in (
+            given_in(kb, region)):
         # regional figures come in the local currency with US dollars where the source has them
         return remember("ask_salary_region", **region_pay(dispatcher, kb, region, None))
     role_id = current(tracker, "role")

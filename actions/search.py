@@ -27,12 +27,14 @@ from actions.replies import figure, say, sources
 from actions.salary import region_pay
 from actions.topics import TOPICS, evidence, fact_line
 from knowledge.repository import CareerKnowledge, UnknownEntry
+from understanding.followups import refers_back
 
 ANSWER_AT = 0.4  # the best entry answers
 OFFER_AT = 0.33  # a runner-up is offered as a button
 # Nothing in the knowledge base is close, but the classifier's best reading is this likely: it
 # answers (the classifier learnt the topics from many more phrasings than an entry has).
 GUESS_AT = 0.3
+SHORT_FOLLOW_UP = 6  # words
 
 # The topic a fact kind belongs to, for follow-ups ("and in Japan?") and for the records; kinds
 # no question lists on its own go with the nearest one.
@@ -80,6 +82,12 @@ def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str
     return remember("ask_salary_region", **subjects)
 
 
+def points_back(tracker: Tracker) -> bool:
+    """A short message that leans on the conversation so far ("is it worth it?")."""
+    text = tracker.latest_message.get("text") or ""
+    return len(text.split()) <= SHORT_FOLLOW_UP and refers_back(text)
+
+
 class ActionSearchAnswer(Action):
     def name(self) -> str:
         return "action_search_answer"
@@ -91,12 +99,16 @@ class ActionSearchAnswer(Action):
             # "could I be a nurse instead?": not the nearest entry about something else
             return await answers()["career_options"].run(dispatcher, tracker, domain)
         found = matches(tracker)
+        last = answers().get(tracker.get_slot("last_topic") or "")
         if not found or found[0][1] < ANSWER_AT:
             guess = readings(tracker)[:1]
             if close_readings(tracker):
                 offer_readings(dispatcher, tracker)
             elif guess and guess[0][1] >= GUESS_AT and guess[0][0] in answers():
                 return await answers()[guess[0][0]].run(dispatcher, tracker, domain)
+            elif last is not None and points_back(tracker):
+                # "is it worth it?", "and that?": the conversation's subject, again
+                return await last.run(dispatcher, tracker, domain)
             else:
                 say(dispatcher, "utter_search_no_match",
                     [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options"),

@@ -235,3 +235,13 @@ def test_pay_in_a_place_the_documents_do_not_cover_gives_no_other_places_figure(
     assert reply.responses == ["utter_place_no_figures"]
     assert "dubai (United Arab Emirates)" in reply.text and "$" not in reply.text
     assert all(r.name in reply.text for r in kb.regions())
+
+
+def test_another_currency_only_where_the_source_gives_it(kb):
+    euros_after_us = run(ActionFollowup(), tracker("followup", text="and in euros?", slots={
+        "last_topic": "ask_salary_region", "region": "us"}))
+    assert euros_after_us.responses == ["utter_no_figure_for"] and "€" not in euros_after_us.text
+    europe = next(r for r in kb.regions() if any(b.currency == "EUR" for b in r.pay))
+    euros = run(ActionFollowup(), tracker("followup", text="in euros?", slots={
+        "last_topic": "ask_salary_region", "region": europe.id}))
+    assert band_text(kb, europe.id) in euros.text

@@ -124,3 +124,10 @@ def test_a_one_fact_question_gets_that_fact_not_the_topic(kb):
     broad = tracker("ask_education", text="what education do I need",
                     matches=[(f"fact:training_options/{fact.id}", 0.62)])
     assert "Also:" in run(answers()["ask_education"], broad).text
+
+
+def test_a_short_question_pointing_back_continues_the_conversations_subject():
+    t = tracker("nlu_fallback", text="is it worth it?", slots={"last_topic": "ask_education"},
+                ranking={"why_stay": 0.2})
+    reply = run(ActionSearchAnswer(), t)
+    assert reply.responses == ["utter_topic_ask_education"]
