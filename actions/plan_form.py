@@ -142,7 +142,7 @@ class ValidatePlanForm(FormValidationAction):
         return parse_years(text_of(value))
 
     def read_plan_strengths(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
-        skills = mentioned(tracker, "skill")
+        skills = mentioned(tracker, "skill") or mentioned(tracker, "skill_meant")
         if skills:
             return skills
         if isinstance(value, list) and value and all(known(kb, "skill", v) for v in value):
@@ -166,6 +166,8 @@ class ValidatePlanForm(FormValidationAction):
         questions whose answers can't be mistaken: a role, a career, a region, a strength or
         a priority named; not years (any number would do)."""
         for other in CROSS_READ:
+            if other == "plan_strengths" and not mentioned(tracker, "skill"):
+                continue  # skills only meant, not named, are no answer to another question
             if other != slot and tracker.get_slot(other) in (None, []):
                 read = getattr(self, f"read_{other}")(value, tracker, kb)
                 if read not in (None, [], NOT_SURE, ELSEWHERE):
@@ -197,6 +199,11 @@ class ValidatePlanForm(FormValidationAction):
         reader = getattr(self, f"read_{slot}")
         read = reader(value, tracker, kb)
         if read is not None:
+            if slot == "plan_strengths" and not mentioned(tracker, "skill") and mentioned(
+                    tracker, "skill_meant") and tracker.get_slot("requested_slot") == slot:
+                # read by meaning, not by name: said back, so a wrong reading can be changed
+                say(dispatcher, "utter_plan_strengths_read",
+                    skills=", ".join(kb.skill(s).name for s in read))
             return {slot: read, "plan_misses": 0}
         if tracker.get_slot("requested_slot") != slot:
             return {slot: None}  # filled in passing by something that isn't an answer: ignore

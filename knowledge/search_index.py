@@ -41,14 +41,24 @@ def entry_texts(kb: CareerKnowledge) -> dict[str, str]:
     return texts
 
 
+def skill_texts(kb: CareerKnowledge) -> dict[str, str]:
+    """Each skill's searchable text, for reading strengths said in one's own words ("coaching
+    people, scheduling") as the knowledge base's skills."""
+    return {s.id: f"{s.name}: {s.description}" for s in kb.skills()}
+
+
 def build_index(kb: CareerKnowledge, folder: Path) -> int:
-    """Embeds every entry's text and writes the index; returns how many entries it holds."""
+    """Embeds every entry's text (and every skill's) and writes the index; returns how many
+    entries it holds."""
     from rasa_ext.sentence_encoder import SentenceEncoder
 
-    texts = entry_texts(kb)
-    vectors = SentenceEncoder(cache_size=0).encode(list(texts.values()))
+    encoder = SentenceEncoder(cache_size=0)
+    texts, skills = entry_texts(kb), skill_texts(kb)
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez(folder / INDEX_FILE, refs=np.array(list(texts)), vectors=vectors.astype(np.float32))
+    np.savez(folder / INDEX_FILE, refs=np.array(list(texts)),
+             vectors=encoder.encode(list(texts.values())).astype(np.float32),
+             skill_ids=np.array(list(skills)),
+             skill_vectors=encoder.encode(list(skills.values())).astype(np.float32))
     return len(texts)
 
 
@@ -58,18 +68,32 @@ class Hit:
     score: float  # cosine similarity, -1 to 1
 
 
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
 class SearchIndex:
-    def __init__(self, refs: list[str], vectors: np.ndarray):
-        self.refs = refs
-        self.vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    def __init__(self, refs: list[str], vectors: np.ndarray, skill_ids: list[str],
+                 skill_vectors: np.ndarray):
+        self.refs, self.vectors = refs, _unit(vectors)
+        self.skill_ids, self.skill_vectors = skill_ids, _unit(skill_vectors)
 
     @classmethod
     def load(cls, folder: Path) -> SearchIndex:
         with np.load(folder / INDEX_FILE) as data:
-            return cls([str(r) for r in data["refs"]], data["vectors"])
+            return cls([str(r) for r in data["refs"]], data["vectors"],
+                       [str(s) for s in data["skill_ids"]], data["skill_vectors"])
 
     def search(self, vector: np.ndarray, top: int = 3) -> list[Hit]:
         """The entries closest in meaning to the (any-length) vector, best first."""
-        scores = self.vectors @ (vector / (np.linalg.norm(vector) or 1.0))
+        return self._closest(self.refs, self.vectors, vector, top)
+
+    def skills(self, vector: np.ndarray, top: int = 3) -> list[Hit]:
+        """The skills closest in meaning, best first (refs are skill ids)."""
+        return self._closest(self.skill_ids, self.skill_vectors, vector, top)
+
+    @staticmethod
+    def _closest(refs: list[str], rows: np.ndarray, vector: np.ndarray, top: int) -> list[Hit]:
+        scores = rows @ (vector / (np.linalg.norm(vector) or 1.0))
         best = np.argsort(-scores)[:top]
-        return [Hit(self.refs[i], float(scores[i])) for i in best]
+        return [Hit(refs[i], float(scores[i])) for i in best]

@@ -1,7 +1,8 @@
 """A Rasa NLU component, after the sentence featurizer: the knowledge-base entries closest in
 meaning to the message (knowledge/search_index.py), as `kb_match` entities ("fact:why_leave/
 burnout", confidence = cosine similarity), best first. The actions answer from them when the
-intent is unsure (actions/search.py)."""
+intent is unsure (actions/search.py). Also the skills the message means (`skill_meant`), when it
+names none by name, for the plan's "what are you good at?"."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ from knowledge import settings
 from knowledge.search_index import SearchIndex
 
 HITS = 3
+# A skill is meant when this close in meaning, and not far below the closest one: chosen on
+# strengths written for the plan ("coaching people, scheduling, reporting" -> leadership 0.56,
+# organisation 0.39, time management 0.37; "hello" -> at most 0.23).
+SKILL_AT = 0.35
+SKILL_SPREAD = 0.2
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -47,6 +53,13 @@ class KnowledgeSearch(GraphComponent, EntityExtractorMixin):
                 continue
             hits = [{"entity": "kb_match", "value": hit.ref, "confidence": round(hit.score, 4)}
                     for hit in self._index.search(vector, HITS)]
+            if not any(e.get("entity") == "skill" for e in message.get(ENTITIES, [])):
+                # strengths in one's own words ("coaching people, scheduling"): the skills
+                # they mean, for the plan's question (read there, and said back to confirm)
+                skills = self._index.skills(vector, HITS)
+                hits += [{"entity": "skill_meant", "value": h.ref,
+                          "confidence": round(h.score, 4)} for h in skills
+                         if h.score >= SKILL_AT and h.score >= skills[0].score - SKILL_SPREAD]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(hits),
                         add_to_output=True)
         return messages

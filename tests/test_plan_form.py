@@ -223,3 +223,17 @@ def test_where_was_i_recalls_the_answers_and_go_back_reopens_the_last(kb):
                             "value": None}]
     first = run(ActionPlanFormBack(), tracker("plan_back", slots={"requested_slot": "plan_role"}))
     assert first.responses == ["utter_plan_at_start"] and first.events == []
+
+
+def test_strengths_in_ones_own_words_are_read_by_meaning_and_said_back(kb):
+    t = tracker("nlu_fallback", text="coaching people, scheduling, reporting",
+                entities={"skill_meant": ["leadership_coaching", "organization",
+                                          "time_management"]},
+                slots={"requested_slot": "plan_strengths", "plan_misses": 0})
+    dispatcher = CollectingDispatcher()
+    result = ValidatePlanForm().validate_plan_strengths(["coaching people, scheduling, reporting"],
+                                                        dispatcher, t, domain())
+    assert result["plan_strengths"] == ["leadership_coaching", "organization", "time_management"]
+    said = [rendered(m) for m in dispatcher.messages]
+    assert len(said) == 1 and kb.skill("leadership_coaching").name in said[0]
+    assert "go back" in said[0]

@@ -131,3 +131,11 @@ def test_a_short_question_pointing_back_continues_the_conversations_subject():
                 ranking={"why_stay": 0.2})
     reply = run(ActionSearchAnswer(), t)
     assert reply.responses == ["utter_topic_ask_education"]
+
+
+@pytest.mark.parametrize("text, skill", [("coaching people", "leadership_coaching"),
+                                         ("scheduling", "time_management"),
+                                         ("I'm good at calming people down",
+                                          "staying_calm_under_pressure")])
+def test_strengths_in_ones_own_words_find_the_skill_they_mean(index, text, skill):
+    assert index.skills(shared_encoder().encode([text])[0])[0].ref == skill
