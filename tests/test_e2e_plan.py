@@ -179,3 +179,44 @@ def test_answers_out_of_order_where_was_i_and_go_back(bot, kb):
     assert "where do you work" in bot.ask(me, "better pay")  # the target was kept: skipped
     plan = bot.ask(me, "Canada")
     assert kb.career("project_management").name in plan
+
+
+# People who answer the plan's questions in their own words: (who, the answers in order, the
+# career the plan must be for). Each answer is what the bot's question asked for, said the way
+# people say it; some interrupt with a question or a feeling.
+PEOPLE = [
+    ("a team lead into HR, strengths in own words", [
+        "help me plan a move into human resources", "I'm a TL", "team leader for 2 years",
+        "coaching people, scheduling, reporting", "less stress", "Germany"], "hr_recruitment"),
+    ("a rep who is not sure", [
+        "make me a plan", "just a regular agent on the phones", "six months",
+        "calm under pressure and good with angry callers", "better pay", "not sure", "Japan"],
+     None),
+    ("a senior rep into project management, asks pay midway", [
+        "can you build me a career plan", "senior csr", "about five years",
+        "what does a manager make?", "five years", "organised and good at multitasking",
+        "growth", "project management", "Canada"], "project_management"),
+    ("a specialist into UX from Australia", [
+        "plan my move into UX please", "specialist", "7 yrs", "empathy and problem solving",
+        "remote work and growth", "Australia"], "ux"),
+    ("a manager into training, answers a later question early", [
+        "help me plan", "I'm a customer service manager", "training",
+        "12 years", "coaching and public speaking", "pay", "somewhere else"], "training"),
+    ("an associate into customer success from Mexico", [
+        "I want a plan to get into customer success", "associate", "a year and a half",
+        "relationship building, product knowledge", "all of them", "Mexico"],
+     "customer_success"),
+]
+
+
+@pytest.mark.parametrize("who, answers, career", PEOPLE, ids=[p[0] for p in PEOPLE])
+def test_people_answering_in_their_own_words_get_the_plan_they_chose(bot, kb, who, answers,
+                                                                    career):
+    me = person()
+    reply = ""
+    for said in answers:
+        reply = bot.ask(me, said)
+    assert "is ready" in reply, f"{who}: {reply[:400]}"
+    step_number(reply)
+    if career is not None:
+        assert kb.career(career).name in reply
