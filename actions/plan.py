@@ -5,6 +5,7 @@ base); it is saved by sender id, so a person who comes back later continues wher
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.context import mentioned
 from actions.knowledge_base import knowledge
 from actions.plan_form import ELSEWHERE, NOT_SURE, UNKNOWN_YEARS
 from actions.plan_store import plans
@@ -106,6 +108,39 @@ class ActionPlanBuild(Action):
         say(dispatcher, "utter_plan_ready", career=saved.target_name, total=saved.total)
         show_step(dispatcher, saved)
         return [SlotSet(slot, None) for slot in PLAN_ANSWERS]
+
+
+class ActionPlanStart(Action):
+    """Before the plan's questions: someone who has a plan and names another career ("change my
+    target to project management") gets their saved answers back with that target, so the
+    questions are all answered and the plan is rebuilt at once, not asked for again."""
+
+    def name(self) -> str:
+        return "action_plan_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        careers = mentioned(tracker, "career")
+        try:
+            saved = plans().load(tracker.sender_id) if careers else None
+        except SQLAlchemyError:
+            saved = None
+        if saved is None or saved.profile.target_career_id == careers[-1]:
+            return []
+        say(dispatcher, "utter_plan_retargeted", career=knowledge().career(careers[-1]).name)
+        return answers_of(replace(saved.profile, target_career_id=careers[-1]))
+
+
+def answers_of(profile: Profile) -> list[EventType]:
+    """The plan's questions answered as the profile says (the inverse of profile_from)."""
+    return [SlotSet("plan_role", profile.current_role_id),
+            SlotSet("plan_years", UNKNOWN_YEARS if profile.years_in_service is None
+                    else profile.years_in_service),
+            SlotSet("plan_strengths", list(profile.strengths)),
+            SlotSet("plan_priorities", list(profile.priorities)),
+            SlotSet("plan_target", profile.target_career_id or NOT_SURE),
+            SlotSet("plan_region", profile.region_id or ELSEWHERE),
+            SlotSet("plan_country", profile.country_id)]
 
 
 # intent -> what it does to the saved plan (None: only looks)

@@ -220,3 +220,10 @@ def test_people_answering_in_their_own_words_get_the_plan_they_chose(bot, kb, wh
     step_number(reply)
     if career is not None:
         assert kb.career(career).name in reply
+
+
+def test_the_target_can_be_changed_after_the_plan_is_built(bot, kb):
+    me = person()
+    build_plan(bot.ask, me)
+    reply = bot.ask(me, "change my target to project management")
+    assert "is ready" in reply and kb.career("project_management").name in reply, reply[:400]

@@ -156,3 +156,21 @@ def test_every_country_and_region_pair_builds_a_plan(kb, store):
         for region in regions:
             reply = build(kb, plan_country=country, plan_region=region)
             assert reply.responses[0] == "utter_plan_ready", (country, region, reply.text)
+
+
+def test_a_new_target_for_a_saved_plan_answers_the_questions_from_it(kb, store):
+    from actions.plan import ActionPlanStart, profile_from
+
+    build(kb, plan_country="germany", plan_region="western_europe")
+    other = kb.careers()[1].id
+    reply = run(ActionPlanStart(), tracker("start_plan", entities={"career": other}))
+    assert reply.responses == ["utter_plan_retargeted"]
+    slots = {e["name"]: e["value"] for e in reply.events}
+    assert slots["plan_target"] == other and slots["plan_role"] == "representative"
+    # the answers read back as the saved profile, but for the new target
+    saved = store.load(PERSON).profile
+    assert profile_from(tracker("affirm", slots=slots)) == saved.__class__(
+        **{**saved.to_dict(), "target_career_id": other})
+    # no plan yet, or the same target: the questions as usual
+    assert run(ActionPlanStart(), tracker("start_plan", entities={
+        "career": kb.careers()[0].id})).events == []

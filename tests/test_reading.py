@@ -68,6 +68,9 @@ def test_venting_and_news_ask_nothing(text):
     ("ask_role_duties", {"role": ["team_lead"]}, "sorry no, i meant team lead", "followup"),
     ("skills_for_career", {"career": ["hr_recruitment", "marketing_cx_strategy"]},
      "not HR, marketing. typo", "followup"),
+    # a new target for the plan
+    ("skills_for_career", {"career": ["project_management"]},
+     "change my target to project management", "start_plan"),
     # asking for a person, as at a phone menu
     ("nlu_fallback", {"role": ["representative"]}, "Speak to a representative!",
      "bot_challenge"),

@@ -39,6 +39,9 @@ _CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i m
                          r"|\bi meant\b|\bnot (?:the )?\w+,? (?:i meant|but)\b")
 SUBJECTS = ("role", "career", "region", "country")
 _WHAT_ABOUT = re.compile(r"^(?:ok |okay |so |and |hmm |right )*(?:what|how) about\b|^and\b")
+_CHANGE_TARGET = re.compile(
+    r"\b(?:change|switch|swap|move|set|update)\b.*\b(?:target|goal|career|plan|aim)\b"
+    r"|\b(?:target|goal|plan)\b.*\b(?:to|into|for)\b.*\binstead\b|\binstead\b.*\bplan\b")
 # What people type at phone menus and support bots to reach a person.
 _ASKS_FOR_A_PERSON = re.compile(
     r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the )?"
@@ -88,6 +91,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             _IN_DOLLARS.search(plain) or not any(entities.get(k) for k in ("region", "country"))):
         return "followup"  # "what's that in US dollars?": the last figure, in that unit
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
+    if _CHANGE_TARGET.search(plain) and entities.get("career"):
+        return "start_plan"  # "change my target to project management": the plan, rebuilt
     if _ASKS_FOR_A_PERSON.search(plain):
         return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
     if intent in SOCIAL:
