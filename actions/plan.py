@@ -51,12 +51,14 @@ def consistent_country(country_id: str | None, region: str | None) -> str | None
     """The country said in the conversation, if it agrees with the plan's region. A country
     asked about earlier ("pay in India?") must not contradict the region chosen for the plan
     ("United States"): the region, answered for the plan, wins."""
-    if country_id is None or region == ELSEWHERE:
+    if country_id is None:
         return None
     try:
         country = knowledge().country(country_id)
     except UnknownEntry:
         return None
+    if region == ELSEWHERE:  # "India": kept, so the plan can say it has no figures there
+        return country_id if country.region_id is None else None
     return country_id if region is None or country.region_id == region else None
 
 

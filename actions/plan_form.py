@@ -158,6 +158,10 @@ class ValidatePlanForm(FormValidationAction):
         return named_or_said(value, tracker, kb, "career", NOT_SURE, "not_sure")
 
     def read_plan_region(self, value: Any, tracker: Tracker, kb: CareerKnowledge) -> Any:
+        if not mentioned(tracker, "region") and (mentioned(tracker, "country")
+                                                 or mentioned(tracker, "place")):
+            # "India": a country the documents give no figures for; the plan says so
+            return ELSEWHERE
         return named_or_said(value, tracker, kb, "region", ELSEWHERE, "elsewhere")
 
     def answer_to_another_question(self, slot: str, value: Any, tracker: Tracker,

@@ -206,6 +206,22 @@ PEOPLE = [
         "I want a plan to get into customer success", "associate", "a year and a half",
         "relationship building, product knowledge", "all of them", "Mexico"],
      "customer_success"),
+    ("a director into consulting in the US", [
+        "plan for moving into consulting", "director of customer service", "fifteen years",
+        "strategic thinking and negotiation", "pay", "United States"],
+     "consulting_entrepreneurship"),
+    ("a rep in India into sales, who asked about pay in India first", [
+        "how much do agents make in India?", "help me plan a move into sales", "csr",
+        "2 years", "negotiating and building rapport", "more money", "India"],
+     "sales_account_management"),
+    ("an agent in Brazil into tech support, exhausted", [
+        "so tired of the phones, can you help me plan my way out", "agent", "3 years",
+        "fixing tech problems for customers", "less stress", "technical support", "Brazil"],
+     "technical_support"),
+    ("a specialist into QA who stops to vent", [
+        "make me a plan for quality assurance", "specialist", "ugh my AHT got flagged again",
+        "6 years", "attention to detail and coaching", "growth", "Poland"],
+     "quality_assurance"),
 ]
 
 

@@ -174,3 +174,10 @@ def test_a_new_target_for_a_saved_plan_answers_the_questions_from_it(kb, store):
     # no plan yet, or the same target: the questions as usual
     assert run(ActionPlanStart(), tracker("start_plan", entities={
         "career": kb.careers()[0].id})).events == []
+
+
+def test_a_country_without_figures_is_named_in_the_plan(kb, store):
+    reply = build(kb, plan_region="elsewhere", plan_country="india")
+    assert reply.responses[0] == "utter_plan_ready"
+    saved = store.load(PERSON)
+    assert saved.profile.country_id == "india" and saved.profile.region_id is None

@@ -237,3 +237,8 @@ def test_strengths_in_ones_own_words_are_read_by_meaning_and_said_back(kb):
     said = [rendered(m) for m in dispatcher.messages]
     assert len(said) == 1 and kb.skill("leadership_coaching").name in said[0]
     assert "go back" in said[0]
+
+
+def test_a_country_without_figures_answers_where_you_work():
+    result, _ = answer("plan_region", "India", entities={"country": "india"})
+    assert result["plan_region"] == ELSEWHERE
