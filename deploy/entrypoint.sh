@@ -14,7 +14,7 @@ case "${1:-rasa}" in
     set -- rasa run --model models --endpoints var/endpoints.yml \
       --credentials var/credentials.yml --interface 0.0.0.0 --port 5005
     if [ -n "${RASA_API_TOKEN:-}" ]; then
-      set -- "$@" --enable-api --auth-token "$RASA_API_TOKEN"
+      set -- "$@" --enable-api "--auth-token=$RASA_API_TOKEN"  # "=": a token may start with "-"
     fi
     exec "$@" ;;
   actions)

@@ -33,7 +33,7 @@ rasa_cmd=("$VENV/bin/rasa" run --model models --endpoints "$endpoints"
           --credentials "$credentials" --interface "$RASA_HOST" --port "$RASA_PORT")
 # Rasa's HTTP API (conversations, model upload) is off unless a token is given; never without one.
 if [ -n "${RASA_API_TOKEN:-}" ]; then
-  rasa_cmd+=(--enable-api --auth-token "$RASA_API_TOKEN")
+  rasa_cmd+=(--enable-api "--auth-token=$RASA_API_TOKEN")  # "=": a token may start with "-"
 fi
 web_cmd=("$VENV/bin/python" -m channels.webpage --host "$WEB_HOST" --port "$WEB_PORT"
          --rasa-port "$RASA_PORT")

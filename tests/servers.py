@@ -117,7 +117,8 @@ def launch_rasa(env: dict[str, str], log_dir: Path, endpoints: Path,
                      str(endpoints), "--credentials",
                      str(credentials or PROJECT_ROOT / "credentials.yml"),
                      "--port", str(port), "--interface", "127.0.0.1"]
-                    + (["--enable-api", "--auth-token", api_token] if api_token else []), env,
+                    # "=": a token may start with "-", which would read as an option
+                    + (["--enable-api", f"--auth-token={api_token}"] if api_token else []), env,
                     log_dir / f"rasa-{port}.log")
     return server, f"http://127.0.0.1:{port}"
 

@@ -283,4 +283,7 @@ def test_run_sh_enables_rasas_http_api_only_with_a_token():
     assert "SANIC_HOST=127.0.0.1 " in actions and "--interface 127.0.0.1 " in rasa
     assert "--enable-api" not in rasa and "--auth-token" not in rasa
     _, rasa, _ = command_lines(RASA_API_TOKEN="t0ken")
-    assert rasa.endswith("--enable-api --auth-token t0ken")
+    assert rasa.endswith("--enable-api --auth-token=t0ken")
+    # a token that starts with "-" is still the token, not an option
+    _, rasa, _ = command_lines(RASA_API_TOKEN="-dash")
+    assert rasa.endswith("--auth-token=-dash")
