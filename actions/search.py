@@ -28,6 +28,7 @@ from actions.salary import region_pay
 from actions.topics import TOPICS, evidence, fact_line
 from knowledge.repository import CareerKnowledge, UnknownEntry
 from understanding.followups import refers_back
+from understanding.routing import plain_request
 
 ANSWER_AT = 0.4  # the best entry answers
 OFFER_AT = 0.33  # a runner-up is offered as a button
@@ -109,6 +110,12 @@ class ActionSearchAnswer(Action):
             elif last is not None and points_back(tracker):
                 # "is it worth it?", "and that?": the conversation's subject, again
                 return await last.run(dispatcher, tracker, domain)
+            elif (request := plain_request(tracker.latest_message.get("text") or "")):
+                # a greeting to the reader, a plea for help, advice with no subject
+                if request == "advice":
+                    return await answers()["steps_to_leave"].run(dispatcher, tracker, domain)
+                say(dispatcher, "utter_greet" if request == "greet" else "utter_help")
+                return []
             else:
                 say(dispatcher, "utter_search_no_match",
                     [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options"),

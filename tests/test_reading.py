@@ -123,6 +123,8 @@ def test_a_correction_takes_back_the_subject_it_negates():
     ("what does a team lead make", None), ("whats the median pay in customer service", None),
     ("average salary for call center agents", None), ("how much do they make?", None),
     ("starting salary in cs", None), ("hourly wage for reps", None),
+    ("I want an office job, for example administration", "administration"),
+    ("maybe something else, I don't know", None),
 ])
 def test_a_job_named_where_a_pay_question_puts_one(text, job):
     assert unknown_job(text) == job

@@ -139,3 +139,14 @@ def test_a_short_question_pointing_back_continues_the_conversations_subject():
                                           "staying_calm_under_pressure")])
 def test_strengths_in_ones_own_words_find_the_skill_they_mean(index, text, skill):
     assert index.skills(shared_encoder().encode([text])[0])[0].ref == skill
+
+
+
+@pytest.mark.parametrize("text, response", [
+    ("Hello bloggers!", "utter_greet"), ("I need help, I need advice", "utter_help"),
+    ("can you please point me in the right direction?", "utter_topic_steps_to_leave"),
+])
+def test_with_nothing_close_a_plain_greeting_plea_or_request_for_advice_is_met(text, response):
+    reply = run(ActionSearchAnswer(), tracker("nlu_fallback", text=text,
+                                              ranking={"greet": 0.2}))
+    assert reply.responses[-1] == response

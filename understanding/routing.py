@@ -164,3 +164,27 @@ def asks_one_fact(text: str) -> bool:
     """Whether the question asks for one fact (a cost, a time, a list of countries, what an
     acronym means) rather than a topic: the reply then leads with that fact."""
     return bool(_ONE_FACT.search(text.lower()))
+
+
+# What a message with nothing close in the knowledge base may still plainly be: a greeting to
+# the reader ("Hello bloggers!", "Dear all,"), a plea for help, or a request for advice with no
+# subject ("can you point me in the right direction?").
+_GREETING = re.compile(r"^\W*(?:hello|hi|hey|hiya|dear|greetings|good (?:morning|afternoon|"
+                       r"evening))\b")
+_PLEA = re.compile(r"\bi need (?:some )?(?:help|advice|input|guidance)\b|^\W*help\W*$")
+_ADVICE = re.compile(r"\b(?:point me in the right direction|what (?:should|do|can|could) i do|"
+                     r"where (?:do|should|can) i (?:start|begin|go from here)|any (?:advice|tips|"
+                     r"suggestions)|what are my options|what else (?:could|can) i do|"
+                     r"what now|(?:don't|do not) know what to do)\b")
+
+
+def plain_request(text: str) -> str | None:
+    """"greet", "help" or "advice", for a message the knowledge base has nothing close to."""
+    plain = text.lower()
+    if _GREETING.search(plain) and len(plain.split()) <= 6:
+        return "greet"
+    if _ADVICE.search(plain):
+        return "advice"
+    if _PLEA.search(plain):
+        return "help"
+    return None

@@ -19,6 +19,8 @@ _PATTERNS = [re.compile(p) for p in (
     rf"\b(?:an? |the )?{_JOB} (?:salary|salaries|pay|wages?)\b",
     rf"\b(?:become|becoming|work as|working as|switch to being) (?:an? )?{_JOB}"
     r"(?= in\b| and\b| instead\b| coming\b| from\b| after\b|[?.!,]|$)",
+    # a job given as the example of what they want: "an office job, for example administration"
+    rf"\b(?:for example|such as|something like|maybe|e g) {_JOB}(?= or\b|[?.!,;]|$)",
 )]
 # Words that say the job is customer service itself, or that the phrase is no job at all.
 _NOT_A_JOB = {
@@ -36,6 +38,7 @@ _NOT_A_JOB = {
     "director", "directors", "associate", "associates", "specialist", "specialists", "a", "an",
     "experience", "experienced", "remote", "home", "night", "shift", "full", "part", "time",
     "difference", "gap", "increase", "raise", "cut", "cuts", "range", "figure", "figures",
+    "office", "something", "anything", "else", "other", "different", "better", "easier",
 }
 
 
