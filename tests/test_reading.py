@@ -68,6 +68,10 @@ def test_venting_and_news_ask_nothing(text):
     ("ask_role_duties", {"role": ["team_lead"]}, "sorry no, i meant team lead", "followup"),
     ("skills_for_career", {"career": ["hr_recruitment", "marketing_cx_strategy"]},
      "not HR, marketing. typo", "followup"),
+    # asking what to do, after saying why they want out: the options, not the reasons
+    ("why_leave", {}, "6 years on the phones, I'm exhausted and scared about money, what "
+     "could I even do?", "career_options"),
+    ("why_leave", {}, "i just really need out of this job. where do i start", "steps_to_leave"),
     # a new target for the plan
     ("skills_for_career", {"career": ["project_management"]},
      "change my target to project management", "start_plan"),

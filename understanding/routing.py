@@ -93,6 +93,11 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if _CHANGE_TARGET.search(plain) and entities.get("career"):
         return "start_plan"  # "change my target to project management": the plan, rebuilt
+    if _ADVICE.search(plain) and intent in ("why_leave", "why_stay", "nlu_fallback",
+                                             STATEMENT) and not entities.get("career"):
+        # "6 years on the phones, I'm exhausted... what could I even do?": the ways out;
+        # "where do I start?": the steps
+        return "steps_to_leave" if _WHERE_TO_START.search(plain) else "career_options"
     if _ASKS_FOR_A_PERSON.search(plain):
         return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
     if intent in SOCIAL:
@@ -172,10 +177,14 @@ def asks_one_fact(text: str) -> bool:
 _GREETING = re.compile(r"^\W*(?:hello|hi|hey|hiya|dear|greetings|good (?:morning|afternoon|"
                        r"evening))\b")
 _PLEA = re.compile(r"\bi need (?:some )?(?:help|advice|input|guidance)\b|^\W*help\W*$")
-_ADVICE = re.compile(r"\b(?:point me in the right direction|what (?:should|do|can|could) i do|"
+_ADVICE = re.compile(r"\b(?:point me in the right direction|what (?:should|do|can|could|would) i "
+                     r"(?:even |actually |possibly |else )?do|"
                      r"where (?:do|should|can) i (?:start|begin|go from here)|any (?:advice|tips|"
                      r"suggestions)|what are my options|what else (?:could|can) i do|"
                      r"what now|(?:don't|do not) know what to do)\b")
+
+
+_WHERE_TO_START = re.compile(r"\bwhere (?:do|should|can) i (?:start|begin)\b|\bfirst step")
 
 
 def plain_request(text: str) -> str | None:
