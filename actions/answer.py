@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from abc import ABCMeta, abstractmethod
+from functools import cache
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
@@ -38,16 +39,22 @@ REDIRECTS = {("how_to_start", "role"): "ask_years",
 
 def registered() -> dict[str, Answer]:
     """Every answer, also those only reached from another question (REDIRECTS)."""
-    answers()
+    _import_all()
     return _ANSWERS
 
 
-def answers() -> dict[str, Answer]:
-    """Every answering action by the intent it answers. Defining an Answer registers it, so
-    import every module of the package first (as rasa_sdk does when it serves the package)."""
+@cache
+def _import_all() -> None:
+    """Defining an Answer registers it, so every module of the package is imported first (as
+    rasa_sdk does when it serves the package); once, not on every turn."""
     package = importlib.import_module(__package__ or "actions")
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
+
+
+def answers() -> dict[str, Answer]:
+    """Every answering action by the intent it answers."""
+    _import_all()
     return {topic: a for topic, a in _ANSWERS.items() if a.asked_as_intent}
 
 

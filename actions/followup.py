@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answers
+from actions.clarify import intent_titles
 from actions.context import current, mentioned, remember
 from actions.knowledge_base import knowledge
 from actions.replies import say
@@ -30,6 +31,8 @@ UNIT_WORDS = {"hour": "by the hour", "month": "by the month", "eur": "in euros",
               "usd": "in US dollars", "other": "in that currency"}
 PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
 CURRENCIES = {"usd": "USD", "eur": "EUR"}
+# Topics whose facts name places themselves: a place follows up on them as on pay.
+PLACE_TOPICS = {"ask_visa", "ask_remote"}
 
 
 def given_in(kb: CareerKnowledge, region_id: str) -> set[str]:
@@ -38,15 +41,6 @@ def given_in(kb: CareerKnowledge, region_id: str) -> set[str]:
     bands = kb.region(region_id).pay
     return {b.currency for b in bands} | ({"USD"} if any(b.usd_low is not None for b in bands)
                                           else set())
-# Topics whose facts name places themselves: a place follows up on them as on pay.
-PLACE_TOPICS = {"ask_visa", "ask_remote"}
-TOPIC_NAMES = {"ask_outlook": "the job outlook", "ask_specializations": "the specialisations",
-               "ask_industries": "the industries", "ask_employers": "the employers",
-               "ask_ai": "what AI does to the job", "why_leave": "the reasons people leave",
-               "why_stay": "the reasons to stay", "ask_education": "education",
-               "ask_tools": "the tools", "ask_metrics": "the metrics",
-               "ask_job_search": "job-search advice", "steps_to_leave": "the steps out",
-               "how_to_start": "getting into customer service"}
 
 
 def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowledge,
@@ -99,7 +93,7 @@ class ActionFollowup(Action):
             # "and in the UK?" after the outlook: the documents don't give it by country
             say(dispatcher, "utter_topic_not_by_place",
                 [("Pay in that country", "/ask_salary_region"), ("What can you do?", "/help")],
-                topic=TOPIC_NAMES.get(topic, "that"))
+                topic=intent_titles().get(topic, "that"))
             return []
         last = answers().get(topic)
         if last is None:

@@ -34,9 +34,9 @@ class SalaryAnswer(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
-        if unknown_place(tracker):
+        if named := unknown_place(tracker):
             # "what do agents earn in Dubai?": not the US figure in its place
-            return place_without_figures(dispatcher, kb, unknown_place(tracker) or "")
+            return place_without_figures(dispatcher, kb, named)
         role_id, career_id = current(tracker, "role"), current(tracker, "career")
         if tracker.get_slot("last_topic") not in CAREER_TOPICS and not mentioned(tracker,
                                                                                  "career"):
@@ -149,8 +149,8 @@ class SalaryRegionAnswer(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
-        if unknown_place(tracker):
-            return place_without_figures(dispatcher, kb, unknown_place(tracker) or "")
+        if named := unknown_place(tracker):
+            return place_without_figures(dispatcher, kb, named)
         region_id, country_id = place(tracker)
         return region_pay(dispatcher, kb, region_id, country_id,
                           role_named=bool(mentioned(tracker, "role")))

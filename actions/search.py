@@ -27,6 +27,7 @@ from actions.replies import figure, say, sources
 from actions.salary import region_pay
 from actions.topics import TOPICS, evidence, fact_line
 from knowledge.repository import CareerKnowledge, UnknownEntry
+from knowledge.search_index import is_fact, split_ref
 from understanding.followups import refers_back
 from understanding.routing import plain_request
 
@@ -47,9 +48,9 @@ KIND_TOPIC = {kind: topic for topic, spec in TOPICS.items() for kind in spec.kin
 
 
 def title_of(kb: CareerKnowledge, ref: str) -> str:
-    kind, _, ident = ref.partition("/")
-    if kind.startswith("fact:"):
-        return kb.fact(kind[5:], ident).title
+    kind, ident = split_ref(ref)
+    if is_fact(ref):
+        return kb.fact(kind, ident).title
     if kind == "career":
         return f"Moving into {kb.career(ident).name}"
     if kind == "role":
@@ -62,9 +63,9 @@ def title_of(kb: CareerKnowledge, ref: str) -> str:
 def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str,
                  offers: list[tuple[str, str]]) -> list[EventType]:
     """Shows one entry as it stands, with its source; returns the events that remember it."""
-    kind, _, ident = ref.partition("/")
-    if kind.startswith("fact:"):
-        fact = kb.fact(kind[5:], ident)
+    kind, ident = split_ref(ref)
+    if is_fact(ref):
+        fact = kb.fact(kind, ident)
         say(dispatcher, "utter_search_fact", offers, fact=fact_line(kb, fact, True, False),
             sources=sources(evidence(kb, fact)[1]))
         return remember(KIND_TOPIC.get(fact.kind, "search"))

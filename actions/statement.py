@@ -11,7 +11,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answers
-from actions.context import matches, mentioned
+from actions.careers import say_career
+from actions.context import matches, mentioned, remember
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import PLAN_BUTTON, plan_payload, say
@@ -44,7 +45,9 @@ class ActionStatement(Action):
         careers = mentioned(tracker, "career")
         if len(careers) == 1:
             # "It isn't easy to get into HR": what the documents say about moving into it
-            return answer_entry(dispatcher, knowledge(), f"career/{careers[0]}", [])
+            kb = knowledge()
+            return remember("skills_for_career",
+                            **say_career(dispatcher, kb, kb.career(careers[0])))
         if len(careers) > 1:
             return await answers()["career_options"].run(dispatcher, tracker, domain)
         found = matches(tracker)

@@ -14,12 +14,14 @@ from actions.context import matches, mentioned
 from actions.replies import PLAN_BUTTON, bullets, figures, plan_payload, say, sources
 from knowledge.records import Citation, Fact, Figure
 from knowledge.repository import CareerKnowledge, UnknownEntry
+from knowledge.search_index import is_fact, split_ref
 from understanding.routing import asks_one_fact
 
 # Facts shown in full ("title: text"); the rest of a long list is named by title only.
 IN_FULL = 4
 # How close in meaning the topic's best entry must be to a one-fact question to be the answer
-# alone (cosine similarity; the search's answer threshold, actions/search.py, is 0.4).
+# alone (cosine similarity; higher than the search's ANSWER_AT, actions/search.py, since the
+# rest of the topic is then left out).
 ONE_FACT_AT = 0.5
 # a runner-up this close to the best is shown with it: the question may mean either
 ONE_FACT_MARGIN = 0.08
@@ -121,9 +123,8 @@ class TopicAnswer:
         close: list[Fact] = []
         found = matches(tracker)
         for ref, score in found[:2]:
-            kind, _, ident = ref.partition("/")
-            kind = kind.removeprefix("fact:")
-            if kind not in spec.kinds or score < ONE_FACT_AT or (
+            kind, ident = split_ref(ref)
+            if not is_fact(ref) or kind not in spec.kinds or score < ONE_FACT_AT or (
                     close and found[0][1] - score > ONE_FACT_MARGIN):
                 break
             close.append(kb.fact(kind, ident))

@@ -28,7 +28,7 @@ def entry_texts(kb: CareerKnowledge) -> dict[str, str]:
     texts: dict[str, str] = {}
     for kind in kb.kinds():
         for fact in kb.facts(kind):
-            texts[f"fact:{kind}/{fact.id}"] = f"{fact.title}. {fact.text}"
+            texts[f"{FACT_PREFIX}{kind}/{fact.id}"] = f"{fact.title}. {fact.text}"
     for career in kb.careers():
         texts[f"career/{career.id}"] = (f"Moving from customer service into {career.name}: "
                                         f"{career.why_fit}")
@@ -62,6 +62,20 @@ def build_index(kb: CareerKnowledge, folder: Path) -> int:
     return len(texts)
 
 
+FACT_PREFIX = "fact:"
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """(kind, id) of a reference: ("why_leave", "burnout") for "fact:why_leave/burnout",
+    ("career", "ux") for "career/ux". A fact's kind is a fact kind of the knowledge base."""
+    kind, _, ident = ref.removeprefix(FACT_PREFIX).partition("/")
+    return kind, ident
+
+
+def is_fact(ref: str) -> bool:
+    return ref.startswith(FACT_PREFIX)
+
+
 @dataclass(frozen=True)
 class Hit:
     ref: str
@@ -77,6 +91,7 @@ class SearchIndex:
                  skill_vectors: np.ndarray):
         self.refs, self.vectors = refs, _unit(vectors)
         self.skill_ids, self.skill_vectors = skill_ids, _unit(skill_vectors)
+        self.dim = self.vectors.shape[1]  # the sentence encoder's width
 
     @classmethod
     def load(cls, folder: Path) -> SearchIndex:

@@ -48,7 +48,7 @@ class KnowledgeSearch(GraphComponent, EntityExtractorMixin):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            vector = self._sentence_vector(message)
+            vector = self._sentence_vector(message, self._index.dim)
             if not text or text.startswith("/") or vector is None:
                 continue
             hits = [{"entity": "kb_match", "value": hit.ref, "confidence": round(hit.score, 4)}
@@ -68,11 +68,11 @@ class KnowledgeSearch(GraphComponent, EntityExtractorMixin):
         return training_data
 
     @staticmethod
-    def _sentence_vector(message: Message) -> np.ndarray | None:
-        """The sentence embedding the featurizer added (the one 384-wide dense feature)."""
+    def _sentence_vector(message: Message, dim: int) -> np.ndarray | None:
+        """The sentence embedding the featurizer added: the last `dim` dense columns (the
+        index was embedded by the same encoder, so its width is the embedding's)."""
         _, sentence = message.get_dense_features(TEXT)
         if sentence is None:
             return None
         features = np.asarray(sentence.features).reshape(-1)
-        # next to other dense features the embedding is the last 384 columns
-        return features[-384:] if features.size >= 384 else None
+        return features[-dim:] if features.size >= dim else None

@@ -40,6 +40,23 @@ def A(topics, **subjects):  # noqa: N802  (reads as a label)
 
 
 CRISIS, HONEST = {"expect": "crisis"}, {"expect": "honest"}
+
+
+# Figures the replies must state, read from the knowledge base when the test runs.
+def TEAM_LEAD_MEDIAN(kb):  # noqa: N802  (reads as the figure it stands for)
+    return kb.role("team_lead").median_usd
+
+
+def BLS_MEDIAN(kb):  # noqa: N802
+    return kb.pay("bls_median_annual_2023").figure.low  # a single figure is its low
+
+
+def MEDIAN_HOURLY(kb):  # noqa: N802
+    return kb.pay("median_hourly").figure.low
+
+
+def BACHELORS_COST(kb):  # noqa: N802
+    return kb.fact("training_options", "bachelors_degree").figures[0].low
 SIGNPOST, STATEMENT = {"expect": "signpost"}, {"expect": "statement", "acknowledge": True}
 
 # (name, [(message, label), ...])
@@ -71,7 +88,7 @@ CONVERSATIONS = [
     # search by meaning when no intent fits
     ("digital nomad visas", [("which countries have digital nomad visas", A(["ask_visa"]))]),
     ("a bachelor's degree's cost", [("how much does a bachelor's degree cost",
-                                     {**A(["ask_education"]), "figure": 40000})]),
+                                     {**A(["ask_education"]), "figure": BACHELORS_COST})]),
     # honest where the documents are silent
     ("nurse pay", [("what's the pay for a nurse", HONEST)]),
     ("data scientist salary", [("salary of a data scientist", HONEST)]),
@@ -86,7 +103,8 @@ CONVERSATIONS = [
           "acknowledge": True})]),
     # follow-ups, units and corrections
     ("pay, then Japan, then dollars", [
-        ("what does a team lead make", {**A(["ask_salary"], role="team_lead"), "figure": 62000}),
+        ("what does a team lead make", {**A(["ask_salary"], role="team_lead"),
+                                        "figure": TEAM_LEAD_MEDIAN}),
         ("and in japan?", A(["ask_salary", "ask_salary_region"], region="japan")),
         ("whats that in us dollars", A(["ask_salary_region"], region="japan"))]),
     ("a correction", [
@@ -101,13 +119,13 @@ CONVERSATIONS = [
     ("general median after a comparison", [
         ("team lead vs manager pay", A(["compare_roles"])),
         ("whats the median pay in customer service overall", {**A(["ask_salary"]),
-                                                              "figure": 37020})]),
+                                                              "figure": BLS_MEDIAN})]),
     ("the other side", [
         ("what are the good things about working in customer service", A(["why_stay"])),
         ("and the cons?", A(["why_leave"]))]),
     ("hourly", [
         ("what is customer service pay in general", A(["ask_salary"])),
-        ("per hour?", {**A(["ask_salary"]), "figure": 20.59})]),
+        ("per hour?", {**A(["ask_salary"]), "figure": MEDIAN_HOURLY})]),
     ("not by country", [
         ("what specialisations are there in customer service", A(["ask_specializations"])),
         ("and in the UK?", HONEST)]),
@@ -117,9 +135,11 @@ CONVERSATIONS = [
 
 
 @pytest.mark.parametrize("name, turns", CONVERSATIONS, ids=[c[0] for c in CONVERSATIONS])
-def test_the_bot_meets_people_as_they_write(bot, name, turns):
+def test_the_bot_meets_people_as_they_write(bot, kb, name, turns):
     sender = f"e2e-{uuid.uuid4().hex[:10]}"
     for said, label in turns:
+        if callable(label.get("figure")):
+            label = {**label, "figure": label["figure"](kb)}
         turn = bot.send(sender, said)
         verdict = judge(label, turn)
         assert verdict.passed, f"{said!r}: {verdict.reason}; replies {turn.texts}"

@@ -68,8 +68,7 @@ SURE = 0.8
 # The conversation with the bot itself: never re-read as another question.
 SOCIAL = {"greet", "goodbye", "thanks", "bot_challenge", "help", "affirm", "deny", "abuse",
           "other_language", "out_of_scope", "stop"}
-NEVER_STATEMENTS = {"greet", "goodbye", "stop", "start_plan", "bot_challenge", "help", "affirm",
-                    "deny", "followup", "abuse", "out_of_scope", "other_language", "thanks"}
+NEVER_STATEMENTS = SOCIAL | {"start_plan", "followup"}
 
 
 def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
