@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answers
 from actions.clarify import intent_titles
-from actions.context import current, mentioned, remember
+from actions.context import CAREER_TOPICS, ROLE_TOPICS, current, mentioned, remember
 from actions.knowledge_base import knowledge
 from actions.replies import say
 from actions.salary import general_pay, region_pay
@@ -31,6 +31,10 @@ UNIT_WORDS = {"hour": "by the hour", "month": "by the month", "eur": "in euros",
               "usd": "in US dollars", "other": "in that currency"}
 PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
 CURRENCIES = {"usd": "USD", "eur": "EUR"}
+# The topics that answer about a career or a role, and the answer a follow-up naming one gets
+# when the last topic answers about neither.
+SUBJECT_TOPICS = {"career": (CAREER_TOPICS | {"ask_salary"}, "skills_for_career"),
+                  "role": (ROLE_TOPICS | {"ask_ladder"}, "ask_role_duties")}
 # Topics whose facts name places themselves: a place follows up on them as on pay.
 PLACE_TOPICS = {"ask_visa", "ask_remote"}
 
@@ -85,6 +89,11 @@ class ActionFollowup(Action):
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
+        for kind, (takes_it, default) in SUBJECT_TOPICS.items():
+            if topic and mentioned(tracker, kind) and topic not in takes_it:
+                # "ok what about HR?" after why people leave: the last question has nothing to
+                # say about a career, so the career's own answer
+                topic = default
         named_place = mentioned(tracker, "region") or mentioned(tracker, "country") or \
             mentioned(tracker, "place")
         if named_place and topic == "compare_roles":

@@ -245,3 +245,12 @@ def test_another_currency_only_where_the_source_gives_it(kb):
     euros = run(ActionFollowup(), tracker("followup", text="in euros?", slots={
         "last_topic": "ask_salary_region", "region": europe.id}))
     assert band_text(kb, europe.id) in euros.text
+
+
+def test_a_follow_up_naming_a_career_after_a_topic_about_none_answers_about_the_career(kb):
+    t = tracker("followup", entities={"career": "hr_recruitment"},
+                text="ok what about HR, what would I need?", slots={"last_topic": "why_leave"})
+    reply = run(ActionFollowup(), t)
+    assert reply.responses == ["utter_skills_for_career"]
+    assert kb.career("hr_recruitment").name in reply.text
+    assert reply.slot("career") == "hr_recruitment"

@@ -16,6 +16,7 @@ from understanding.unknowns import unknown_job
     ("I finally quit!!", "success"),
     ("got the job, last shift friday", "success"),
     ("I feel trapped in this dead-end job", "stuck"),
+    ("I was stagnant. I was stucked in this industry.", "stuck"),
     ("I hate this place", "angry"),
     ("thank you all for sharing, this helped", "grateful"),
     ("what does a team lead make", None),
