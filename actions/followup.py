@@ -90,9 +90,9 @@ class ActionFollowup(Action):
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
         for kind, (takes_it, default) in SUBJECT_TOPICS.items():
-            if topic and mentioned(tracker, kind) and topic not in takes_it:
-                # "ok what about HR?" after why people leave: the last question has nothing to
-                # say about a career, so the career's own answer
+            if mentioned(tracker, kind) and topic not in takes_it:
+                # "ok what about HR?" after why people leave, or as the first question: the
+                # last question (if any) has nothing to say about a career, so its own answer
                 topic = default
         named_place = mentioned(tracker, "region") or mentioned(tracker, "country") or \
             mentioned(tracker, "place")

@@ -13,10 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import answers
 from actions.careers import say_career
 from actions.context import matches, mentioned, remember
+from actions.entries import answer_entry
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import PLAN_BUTTON, plan_payload, say
-from actions.search import answer_entry
 
 # A statement is answered with an entry only when it is clearly about it: a higher bar than a
 # question's (actions/search.py), since nobody asked.

@@ -214,9 +214,16 @@ def test_an_id_the_knowledge_base_does_not_have_gets_a_plain_reply():
     assert reply.responses == ["utter_unknown_subject"] and reply.events == []
 
 
-def test_a_follow_up_with_nothing_before_asks_what_about():
+def test_a_follow_up_with_nothing_before_answers_about_the_subject_it_names():
+    # "what about tech support instead?" as a first question: the career itself
     reply = run(ActionFollowup(), tracker("followup", entities={"role": "manager"}))
-    assert reply.responses == ["utter_followup_without_topic"]
+    assert reply.slot("role") == "manager" and reply.slot("last_topic") == "ask_role_duties"
+    reply = run(ActionFollowup(), tracker("followup", entities={"career": "technical_support"}))
+    assert reply.slot("career") == "technical_support"
+    assert reply.slot("last_topic") == "skills_for_career"
+    # naming nothing either: what about it?
+    assert run(ActionFollowup(), tracker("followup")).responses == [
+        "utter_followup_without_topic"]
 
 
 def test_answers_that_lead_to_a_plan_offer_one(kb):

@@ -82,10 +82,22 @@ def test_a_career_or_role_entry_answers_about_that_subject(kb):
 
 
 def test_nothing_close_says_so_plainly_and_states_no_figure():
-    reply = run(ActionSearchAnswer(), tracker("nlu_fallback",
+    reply = run(ActionSearchAnswer(), tracker("nlu_fallback", text="what is a flux capacitor?",
                                               matches=[("fact:why_leave/burnout", 0.2)]))
     assert reply.responses == ["utter_search_no_match"] and "$" not in reply.text
     assert reply.slot("last_topic") is None
+
+
+def test_nothing_close_to_a_message_that_asks_nothing_gets_a_human_reply():
+    # "I have nothing on that" answers a question; said to someone venting it is cold
+    vented = tracker("nlu_fallback", text="6 years. 6 *bastard* years.",
+                     matches=[("fact:why_leave/burnout", 0.2)])
+    reply = run(ActionSearchAnswer(), vented)
+    assert reply.responses == ["utter_acknowledge_said", "utter_statement_next"]
+    felt = tracker("nlu_fallback", text="how do I get a flux capacitor, I'm so scared",
+                   entities={"feeling": "scared"}, matches=[("fact:why_leave/burnout", 0.2)])
+    assert run(ActionSearchAnswer(), felt).responses == ["utter_acknowledge_scared",
+                                                         "utter_search_no_match"]
 
 
 def test_did_you_mean_only_for_two_close_readings_and_never_plan_steps():
@@ -96,7 +108,8 @@ def test_did_you_mean_only_for_two_close_readings_and_never_plan_steps():
     assert reply.responses == ["utter_did_you_mean"]
     assert [b["payload"] for b in reply.buttons] == [
         '/ask_salary{"role": "team_lead"}', '/ask_years{"role": "team_lead"}', "/help"]
-    unlikely = tracker("nlu_fallback", ranking={"ask_salary": 0.2, "ask_years": 0.1})
+    unlikely = tracker("nlu_fallback", text="what about the thing?",
+                       ranking={"ask_salary": 0.2, "ask_years": 0.1})
     assert run(ActionSearchAnswer(), unlikely).responses == ["utter_search_no_match"]
 
 

@@ -53,8 +53,12 @@ _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?:they|he|she|that role|that pe
                            r"those) (?:actually |really |even )?do\b")
 _IN_DOLLARS = re.compile(r"\b(?:us|u\.s\.) dollars?\b")
 _ABOUT_ME = re.compile(r"\b(?:i|i'm|im|i am|i've|my)\b")
-_PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|makes|wage|wages|money|"
-                  r"income|\$)\b")
+# "make" is pay only where an amount could follow ("what do HR people make?", "make in the
+# UK", "make an hour"), not in "why do we make it so hard".
+_PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|wage|wages|money|income|\$)\b"
+                  r"|\bmakes?\b(?=\s*(?:$|[?.!,$\d]|money|(?:a|an|per) (?:year|hour|month|week)|"
+                  r"annually|yearly|hourly|on average|in\b|at\b|as\b|there\b|starting|"
+                  r"roughly|about|around|these days|now))")
 
 
 # A message that asks nothing is a statement when it tells something (a feeling, or at length)

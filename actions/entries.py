@@ -1,0 +1,62 @@
+"""One knowledge-base entry shown as it stands, with its source: what a search by meaning
+answers with (actions/search.py), and what a statement clearly about an entry gets
+(actions/statement.py)."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.careers import say_career
+from actions.context import remember
+from actions.ladder import say_role_duties
+from actions.replies import figure, say, sources
+from actions.salary import region_pay
+from actions.topics import TOPICS, evidence, fact_line
+from knowledge.repository import CareerKnowledge
+from knowledge.search_index import is_fact, split_ref
+
+# The topic a fact kind belongs to, for follow-ups ("and in Japan?") and for the records; kinds
+# no question lists on its own go with the nearest one.
+KIND_TOPIC = {kind: topic for topic, spec in TOPICS.items() for kind in spec.kinds} | {
+    "cons": "why_leave", "leaving_advantages": "why_leave", "wellbeing": "why_leave",
+    "market_2025": "ask_outlook", "global_notes": "ask_visa", "job_variants":
+    "ask_specializations", "responsibilities": "ask_role_duties", "work_environment":
+    "why_stay", "organizations": "ask_job_search"}
+
+
+def title_of(kb: CareerKnowledge, ref: str) -> str:
+    kind, ident = split_ref(ref)
+    if is_fact(ref):
+        return kb.fact(kind, ident).title
+    if kind == "career":
+        return f"Moving into {kb.career(ident).name}"
+    if kind == "role":
+        return f"What a {kb.role(ident).name} does"
+    if kind == "pay":
+        return kb.pay(ident).title
+    return f"Pay in {kb.region(ident).name}"
+
+
+def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str,
+                 offers: list[tuple[str, str]]) -> list[EventType]:
+    """Shows one entry as it stands, with its source; returns the events that remember it."""
+    kind, ident = split_ref(ref)
+    if is_fact(ref):
+        fact = kb.fact(kind, ident)
+        say(dispatcher, "utter_search_fact", offers, fact=fact_line(kb, fact, True, False),
+            sources=sources(evidence(kb, fact)[1]))
+        return remember(KIND_TOPIC.get(fact.kind, "search"))
+    if kind == "career":
+        subjects = say_career(dispatcher, kb, kb.career(ident))
+        return remember("skills_for_career", **subjects)
+    if kind == "role":
+        subjects = say_role_duties(dispatcher, kb.role(ident))
+        return remember("ask_role_duties", **subjects)
+    if kind == "pay":
+        pay = kb.pay(ident)
+        say(dispatcher, "utter_search_fact", offers, fact=f"{pay.title}: {figure(pay.figure)}",
+            sources=sources(pay.sources))
+        return remember("ask_salary")
+    subjects = region_pay(dispatcher, kb, ident, None)
+    return remember("ask_salary_region", **subjects)
