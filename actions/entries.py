@@ -25,6 +25,19 @@ KIND_TOPIC = {kind: topic for topic, spec in TOPICS.items() for kind in spec.kin
     "why_stay", "organizations": "ask_job_search"}
 
 
+# The topic each kind of entry that is not a fact answers, as answer_entry records it.
+ENTRY_TOPICS = {"career": "skills_for_career", "role": "ask_role_duties", "pay": "ask_salary",
+                "region": "ask_salary_region"}
+
+
+def topic_of(ref: str) -> str:
+    """The topic an entry answers: "fact:job_readiness/job_ready" -> its kind's topic."""
+    kind, _ = split_ref(ref)
+    if is_fact(ref):
+        return KIND_TOPIC.get(kind, "search")
+    return ENTRY_TOPICS[kind]
+
+
 def title_of(kb: CareerKnowledge, ref: str) -> str:
     kind, ident = split_ref(ref)
     if is_fact(ref):
@@ -46,17 +59,17 @@ def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str
         fact = kb.fact(kind, ident)
         say(dispatcher, "utter_search_fact", offers, fact=fact_line(kb, fact, True, False),
             sources=sources(evidence(kb, fact)[1]))
-        return remember(KIND_TOPIC.get(fact.kind, "search"))
+        return remember(topic_of(ref))
     if kind == "career":
         subjects = say_career(dispatcher, kb, kb.career(ident))
-        return remember("skills_for_career", **subjects)
+        return remember(topic_of(ref), **subjects)
     if kind == "role":
         subjects = say_role_duties(dispatcher, kb.role(ident))
-        return remember("ask_role_duties", **subjects)
+        return remember(topic_of(ref), **subjects)
     if kind == "pay":
         pay = kb.pay(ident)
         say(dispatcher, "utter_search_fact", offers, fact=f"{pay.title}: {figure(pay.figure)}",
             sources=sources(pay.sources))
-        return remember("ask_salary")
+        return remember(topic_of(ref))
     subjects = region_pay(dispatcher, kb, ident, None)
     return remember("ask_salary_region", **subjects)

@@ -163,3 +163,22 @@ def test_with_nothing_close_a_plain_greeting_plea_or_request_for_advice_is_met(t
     reply = run(ActionSearchAnswer(), tracker("nlu_fallback", text=text,
                                               ranking={"greet": 0.2}))
     assert reply.responses[-1] == response
+
+
+def test_an_entry_much_closer_than_an_unsure_intent_answers_instead(kb):
+    # "how long till she's job ready": read as the years to a level at 0.54, while the job
+    # readiness fact is 0.61 close
+    unsure = tracker("ask_years", text="how long till shes job ready",
+                     matches=[("fact:job_readiness/job_ready", 0.61)])
+    unsure.latest_message["intent"]["confidence"] = 0.54
+    reply = run(answers()["ask_years"], unsure)
+    assert reply.responses == ["utter_search_fact"]
+    assert kb.fact("job_readiness", "job_ready").text in reply.text
+    # a surer intent, a subject named, or a follow-up keeps the intent's own answer
+    unsure.latest_message["intent"]["confidence"] = 0.7
+    assert run(answers()["ask_years"], unsure).slot("last_topic") == "ask_years"
+    named = tracker("ask_years", text="how long till I'm a team lead",
+                    entities={"role": "team_lead"},
+                    matches=[("fact:job_readiness/job_ready", 0.61)])
+    named.latest_message["intent"]["confidence"] = 0.54
+    assert run(answers()["ask_years"], named).slot("last_topic") == "ask_years"
