@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from actions.knowledge_base import knowledge
 from understanding.followups import refers_back
 
 # The topics whose answers are about a career: after them, "they" and "there" mean the career.
@@ -57,6 +58,11 @@ def current(tracker: Tracker, entity: str) -> Any:
     """The entity's value in the latest message, else, when the message carries on from the
     conversation, its slot (the conversation's last one)."""
     values = mentioned(tracker, entity)
+    if entity == "role" and mentioned(tracker, "next_level"):
+        # "what's the next level up from a csr?", "and after that?": the one above
+        base = values[0] if values else tracker.get_slot("role")
+        above = knowledge().next_role(base) if base else None
+        return above.id if above else base
     if values:
         return values[0]
     return tracker.get_slot(entity) if continues(tracker) else None

@@ -19,6 +19,7 @@ from actions.context import CAREER_TOPICS, ROLE_TOPICS, current, mentioned, reme
 from actions.knowledge_base import knowledge
 from actions.replies import say
 from actions.salary import general_pay, region_pay
+from actions.topics import PLACE_TOPICS
 from knowledge.repository import CareerKnowledge
 from understanding.followups import unit_asked
 
@@ -35,8 +36,6 @@ CURRENCIES = {"usd": "USD", "eur": "EUR"}
 # when the last topic answers about neither.
 SUBJECT_TOPICS = {"career": (CAREER_TOPICS | {"ask_salary"}, "skills_for_career"),
                   "role": (ROLE_TOPICS | {"ask_ladder"}, "ask_role_duties")}
-# Topics whose facts name places themselves: a place follows up on them as on pay.
-PLACE_TOPICS = {"ask_visa", "ask_remote"}
 
 
 def given_in(kb: CareerKnowledge, region_id: str) -> set[str]:

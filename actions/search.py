@@ -24,7 +24,7 @@ from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import say
 from actions.statement import ActionStatement
-from knowledge.repository import UnknownEntry
+from knowledge.repository import CareerKnowledge, UnknownEntry
 from understanding.feelings import asks_something
 from understanding.followups import refers_back
 from understanding.routing import plain_request
@@ -35,6 +35,13 @@ OFFER_AT = 0.33  # a runner-up is offered as a button
 # answers (the classifier learnt the topics from many more phrasings than an entry has).
 GUESS_AT = 0.3
 SHORT_FOLLOW_UP = 6  # words
+
+def explained_terms(kb: CareerKnowledge) -> list[str]:
+    """The acronyms of the metrics the documents explain ("AHT", "CSAT"), in order."""
+    short = [p.phrase.upper() for p in kb.entity_phrases()
+             if p.label == "METRIC" and " " not in p.phrase and len(p.phrase) <= 5]
+    return list(dict.fromkeys(t for t in short if not (t.endswith("S") and t[:-1] in short)))
+
 
 def points_back(tracker: Tracker) -> bool:
     """A short message that leans on the conversation so far ("is it worth it?")."""
@@ -52,6 +59,12 @@ class ActionSearchAnswer(Action):
         if mentioned(tracker, "unknown_job"):
             # "could I be a nurse instead?": not the nearest entry about something else
             return await answers()["career_options"].run(dispatcher, tracker, domain)
+        term = mentioned(tracker, "unknown_term")
+        if term:
+            # "whats ACW?": not the nearest entry about something else
+            say(dispatcher, "utter_term_unknown", [("What can you do?", "/help")],
+                term=term[0], terms=", ".join(explained_terms(kb)))
+            return []
         found = matches(tracker)
         last = answers().get(tracker.get_slot("last_topic") or "")
         if not found or found[0][1] < ANSWER_AT:

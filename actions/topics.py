@@ -3,6 +3,7 @@ work, ...). The table says which kinds of fact answer which intent; one class se
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,17 @@ IN_FULL = 4
 ONE_FACT_AT = 0.5
 # a runner-up this close to the best is shown with it: the question may mean either
 ONE_FACT_MARGIN = 0.08
+
+
+# Topics whose facts name countries themselves ("Canada, Australia and the UK use points-based
+# immigration"): a country asked about picks the facts that name it.
+PLACE_TOPICS = {"ask_visa", "ask_remote"}
+
+
+def names_place(kb: CareerKnowledge, country_id: str, text: str) -> bool:
+    """Whether the text names the country by any of its names ("the UK", "Britain")."""
+    plain = f" {re.sub(r'[^a-z ]+', ' ', text.lower())} "
+    return any(f" {p.phrase} " in plain for p in kb.entity_phrases() if p.country == country_id)
 
 
 @dataclass(frozen=True)
@@ -92,8 +104,15 @@ class TopicAnswer:
         spec = TOPICS[self.topic]
         facts = [f for kind in spec.kinds for f in kb.facts(kind)]
         named = self.named_facts(tracker, kb, spec)
+        subjects: dict[str, Any] = {}
         if named:
             facts = named
+        elif self.topic in PLACE_TOPICS and (country := next(iter(mentioned(tracker, "country")),
+                                                              None)):
+            # "and in the UK?" after visas: the facts that name the UK, if any do
+            there = [f for f in facts if names_place(kb, country, f.text)]
+            if there:
+                facts, named, subjects = there, there, {"country": country}
         lines = [fact_line(kb, f, i < IN_FULL or bool(named), spec.per_line_sources)
                  for i, f in enumerate(facts)]
         shown = lines if spec.numbered else lines[:IN_FULL]
@@ -105,7 +124,7 @@ class TopicAnswer:
             more=f"\nAlso: {'; '.join(rest)}." if rest else "",
             sources="" if spec.per_line_sources
             else sources(c for f in facts for c in evidence(kb, f)[1]))
-        return {}
+        return subjects
 
     @staticmethod
     def named_facts(tracker: Tracker, kb: CareerKnowledge, spec: Topic) -> list[Fact]:

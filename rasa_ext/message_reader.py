@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 
 from understanding.feelings import TOLD, asks_something, feeling, told
+from understanding.followups import asks_next_level, refers_back, self_described
 from understanding.routing import (
     STATEMENT,
     corrected,
@@ -29,7 +30,7 @@ from understanding.routing import (
     is_statement,
     route,
 )
-from understanding.unknowns import unknown_job
+from understanding.unknowns import term_asked, unknown_job
 
 
 def set_intent(message: Message, name: str) -> None:
@@ -60,8 +61,17 @@ class MessageReader(GraphComponent):
         found = message.get(ENTITIES) or []
         taken_back = corrected(text, found) + in_currency_names(text, found)
         found = [e for i, e in enumerate(found) if i not in taken_back]
+        added: list[dict[str, Any]] = []
+        if asks_next_level(text):
+            # the level above the one named, else above the conversation's (actions/context.py)
+            added.append({"entity": "next_level", "value": "above"})
+        elif refers_back(text):
+            # "how long till I could be one? been a rep 2 yrs": "one" is the conversation's
+            # role, not the one the person says they have
+            found = [e for e in found if not (e["entity"] == "role" and isinstance(
+                e.get("start"), int) and self_described(text, e["start"]))]
         entities: dict[str, list[str]] = defaultdict(list)
-        for e in found:
+        for e in found + added:
             entities[e["entity"]].append(e["value"])
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
@@ -72,9 +82,16 @@ class MessageReader(GraphComponent):
         routed = route(name, entities, text, asks)
         if routed == "followup" and felt == TOLD:
             felt = None  # "sorry, I meant Canada not the US" is no story to thank them for
-        added = [{"entity": "feeling", "value": felt}] if felt else []
+        added += [{"entity": "feeling", "value": felt}] if felt else []
         job = None if entities.get("role") or entities.get("career") else unknown_job(text)
         added += [{"entity": "unknown_job", "value": job}] if job else []
+        term = term_asked(text, [(e["start"], e["end"]) for e in found
+                                 if isinstance(e.get("start"), int)])
+        if term:
+            # "whats ACW?": an acronym no entry of the knowledge base names; said plainly
+            # (actions/search.py), not answered with the nearest entry
+            added.append({"entity": "unknown_term", "value": term})
+            routed = "nlu_fallback"
         message.set(ENTITIES, found + [{**e, "confidence": 1.0, "extractor": "MessageReader"}
                                        for e in added], add_to_output=True)
         if routed != (intent.get(INTENT_NAME_KEY) or ""):

@@ -261,3 +261,27 @@ def test_a_follow_up_naming_a_career_after_a_topic_about_none_answers_about_the_
     assert reply.responses == ["utter_skills_for_career"]
     assert kb.career("hr_recruitment").name in reply.text
     assert reply.slot("career") == "hr_recruitment"
+
+
+def test_the_next_level_is_the_one_above_the_role_named_or_talked_about(kb):
+    # "im a csr, what's the next level up and what does it pay"
+    reply = answer("ask_salary", entities={"role": "representative", "next_level": "above"})
+    above = kb.next_role("representative")
+    assert reply.slot("role") == above.id and above.name in reply.text
+    # "and after that?" after the associate's years: the level above the associate
+    reply = run(answers()["ask_years"], tracker("followup", entities={"next_level": "above"},
+                                                slots={"role": above.id}, text="and after that?"))
+    assert reply.slot("role") == kb.next_role(above.id).id
+
+
+def test_a_country_asked_about_picks_the_facts_that_name_it(kb):
+    # "and in the UK?" after visas: the UK's points-based system, not the whole list again
+    reply = answer("ask_visa", entities={"region": "western_europe",
+                                         "country": "united_kingdom"})
+    assert kb.fact("visas", "points_based_systems").text in reply.text
+    assert kb.fact("visas", "express_entry").title not in reply.text
+    assert reply.slot("country") == "united_kingdom"
+    # a country no visa fact names: the list as it is, no country remembered
+    reply = answer("ask_visa", entities={"country": "japan"})
+    assert kb.fact("visas", "express_entry").title in reply.text
+    assert reply.slot("country") is None

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from understanding.feelings import TOLD, asks_something, feeling, told
+from understanding.followups import asks_next_level, self_described
 from understanding.routing import corrected, in_currency_names, is_statement, route
-from understanding.unknowns import unknown_job
+from understanding.unknowns import term_asked, unknown_job
 
 
 @pytest.mark.parametrize("text, felt", [
@@ -82,6 +83,33 @@ def test_venting_and_news_ask_nothing(text):
     ("statement", {}, "Ugh... TALK TO A PERSON!", "bot_challenge"),
     # a statement naming a career is news, not a question
     ("statement", {"career": ["hr_recruitment"]}, "I finally got the HR job", "statement"),
+    # pay named with a career or role is a pay question, even after another topic
+    ("followup", {"career": ["marketing_cx_strategy"]}, "and how much do marketing people make",
+     "ask_salary"),
+    ("ask_role_duties", {"role": ["team_lead"]},
+     "supervisors at my place make way more than me, whats the going rate", "ask_salary"),
+    # "make" that is no pay
+    ("why_stay", {"career": ["hr_recruitment"]},
+     "Why do we make it so hard to get into recruiting?", "skills_for_career"),
+    # what a named role does; not "what do I do"
+    ("followup", {"role": ["director"]}, "and what does a director do all day",
+     "ask_role_duties"),
+    ("ask_years", {}, "what do i do now?", "ask_years"),
+    # the level above the one named or talked about
+    ("ask_ladder", {"role": ["representative"], "next_level": ["above"]},
+     "im a csr, whats the next level up and what does it pay", "ask_salary"),
+    ("ask_ladder", {"role": ["associate"], "next_level": ["above"]},
+     "what level comes after associate", "ask_years"),
+    ("plan_next", {"next_level": ["above"]}, "and after that?", "followup"),
+    ("ask_ladder", {"next_level": ["above"]}, "whats the next level up", "ask_ladder"),
+    # the levels' pay is the US median: an agent's pay in the US is the agent's figure
+    ("ask_salary_region", {"role": ["representative"], "region": ["us"]},
+     "what do customer service agents make in the US", "ask_salary"),
+    ("ask_salary_region", {"role": ["representative"], "region": ["japan"]},
+     "what do customer service agents make in Japan", "ask_salary_region"),
+    # an industry named by its own name
+    ("nlu_fallback", {"industry": ["business_process_outsourcing"]},
+     "what does BPO mean, every job ad round here says BPO", "ask_industries"),
 ])
 def test_the_named_subject_beats_an_intent_that_ignores_it(intent, entities, text, routed):
     assert route(intent, entities, text, asks=asks_something(text)) == routed
@@ -142,3 +170,31 @@ def test_us_dollars_names_a_currency_not_a_place():
     assert in_currency_names(text, found) == [0]
     assert in_currency_names("pay in the us", [{"entity": "region", "value": "us",
                                                 "start": 11, "end": 13}]) == []
+
+
+def test_the_level_above_and_the_role_a_person_says_they_have():
+    assert asks_next_level("im a csr, whats the next level up")
+    assert asks_next_level("and after that?") and asks_next_level("whats next after supervisor")
+    # a plan's next step is not a level
+    assert not asks_next_level("what do i do after that")
+    assert not asks_next_level("next step please")
+    text = "ok and how long till i could be one? been a rep 2 yrs"
+    assert self_described(text, text.index("rep"))
+    text = "how long till i could be a rep"
+    assert not self_described(text, text.index("rep"))
+
+
+@pytest.mark.parametrize("text, term", [
+    ("whats ACW? my supervisor wrote it on my review", "ACW"),
+    ("what does SLA stand for", "SLA"),
+    ("What are KPIs?", "KPI"),
+    ("What is the pay", None),  # no acronym
+    ("WHAT IS THE PAY", None),  # shouted, not an acronym
+])
+def test_the_acronym_a_question_asks_about(text, term):
+    assert term_asked(text, []) == term
+
+
+def test_an_acronym_an_entity_names_is_known():
+    text = "what does BPO mean"
+    assert term_asked(text, [(text.index("BPO"), text.index("BPO") + 3)]) is None

@@ -182,3 +182,12 @@ def test_an_entry_much_closer_than_an_unsure_intent_answers_instead(kb):
                     matches=[("fact:job_readiness/job_ready", 0.61)])
     named.latest_message["intent"]["confidence"] = 0.54
     assert run(answers()["ask_years"], named).slot("last_topic") == "ask_years"
+
+
+def test_an_acronym_the_documents_do_not_explain_is_said_plainly(kb):
+    reply = run(ActionSearchAnswer(), tracker(
+        "nlu_fallback", entities={"unknown_term": "ACW", "role": "team_lead"},
+        text="whats ACW? my supervisor wrote it on my review",
+        matches=[("role/team_lead", 0.5)]))
+    assert reply.responses == ["utter_term_unknown"] and "ACW" in reply.text
+    assert "AHT" in reply.text and reply.slot("last_topic") is None

@@ -18,6 +18,14 @@ _UNITS = [("hour", r"\b(?:per|an|a|by the|each) hour\b|\bhourly\b|/ ?h(?:ou)?r\b
                     r"ringgit|baht|local currency)\b")]
 _compiled = [(unit, re.compile(pattern)) for unit, pattern in _UNITS]
 SHORT = 10  # words: a unit question is short ("in dollars pls, euros mean nothing to me")
+# The level above the one named or talked about: "what's the next level up", "and after that?"
+_NEXT_LEVEL = re.compile(r"\bnext (?:level|step up|rung|role|position|title|promotion)\b|"
+                         r"\blevel (?:up|above)\b|\b(?:level|role|job|one) above\b|"
+                         r"\b(?:next|comes|level|role|rung) after (?!that|this|it)\w|"
+                         r"^\W*(?:and |ok |so )?(?:what(?:'s| comes| is)? )?after (?:that|this)"
+                         r"\W*$")
+# "been a rep 2 yrs", "im a csr": the role the person has, not the one asked about
+_SELF = re.compile(r"\b(?:i'?m|i am|been|as|working as|work as|i was|currently)\s+(?:an?\s+)?$")
 
 
 def refers_back(text: str) -> bool:
@@ -31,3 +39,13 @@ def unit_asked(text: str) -> str | None:
     if len(plain.split()) > SHORT:
         return None
     return next((unit for unit, pattern in _compiled if pattern.search(plain)), None)
+
+
+def asks_next_level(text: str) -> bool:
+    """Whether the message asks about the level above the one it names or the last one."""
+    return bool(_NEXT_LEVEL.search(text.lower()))
+
+
+def self_described(text: str, start: int) -> bool:
+    """Whether the words before `start` say the person is what follows ("been a ", "I'm a ")."""
+    return bool(_SELF.search(text[:start].lower()))

@@ -32,7 +32,8 @@ _BECOME = re.compile(r"\b(?:become|becoming|get(?:ting)? (?:to|promoted)|promot|
 # An entry the message names by its own name ("what is AHT", "is Zendesk hard to learn") is the
 # subject before any role or career named around it ("my supervisor says we miss our SLA").
 NAMED_FACT_TOPICS = {"metric": "ask_metrics", "tool": "ask_tools",
-                     "specialization": "ask_specializations", "employer": "ask_employers"}
+                     "specialization": "ask_specializations", "employer": "ask_employers",
+                     "industry": "ask_industries"}
 # "no, I meant team lead", "not HR, marketing", "sorry, Canada not the US": the last question
 # again with the subject corrected.
 _CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i mean|meant)\b"
@@ -49,16 +50,20 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"supervisor)\b"
     r"|^\W*(?:representative|operator|human|real person|live agent|agent please)\W*$")
 _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
-_WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?:they|he|she|that role|that person|one|"
-                           r"those) (?:actually |really |even )?do\b")
+# "and what do they actually do?", "what does a director do all day"
+_WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?!i\b|we\b|you\b|u\b)(?:[\w']+ ){1,3}"
+                           r"(?:actually |really |even )?do\b"
+                           r"(?! (?:to|for|if|about|with|in order)\b)")
 _IN_DOLLARS = re.compile(r"\b(?:us|u\.s\.) dollars?\b")
 _ABOUT_ME = re.compile(r"\b(?:i|i'm|im|i am|i've|my)\b")
 # "make" is pay only where an amount could follow ("what do HR people make?", "make in the
 # UK", "make an hour"), not in "why do we make it so hard".
 _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|wage|wages|money|income|\$)\b"
+                  r"|\bgoing rate\b|\bmedian\b"
                   r"|\bmakes?\b(?=\s*(?:$|[?.!,$\d]|money|(?:a|an|per) (?:year|hour|month|week)|"
                   r"annually|yearly|hourly|on average|in\b|at\b|as\b|there\b|starting|"
-                  r"roughly|about|around|these days|now))")
+                  r"roughly|about|around|these days|now|(?:way |a lot |much )?(?:more|less)\b|"
+                  r"good|decent|enough|bank))")
 
 
 # A message that asks nothing is a statement when it tells something (a feeling, or at length)
@@ -93,6 +98,13 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if unit_asked(plain) and not entities.get("role") and not entities.get("career") and (
             _IN_DOLLARS.search(plain) or not any(entities.get(k) for k in ("region", "country"))):
         return "followup"  # "what's that in US dollars?": the last figure, in that unit
+    if entities.get("next_level"):
+        # "im a csr, what's the next level up and what does it pay", "and after that?"
+        if _PAY.search(plain):
+            return "ask_salary"
+        if entities.get("role"):
+            return "ask_years"
+        return "followup" if refers_back(plain) else intent
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if _CHANGE_TARGET.search(plain) and entities.get("career"):
         return "start_plan"  # "change my target to project management": the plan, rebuilt
@@ -111,24 +123,35 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if _HOW_LONG.search(plain) and (roles or (refers_back(plain)
                                               and not entities.get("career"))):
         return "ask_years"  # "how long till I could be one?", "how long to get to the higher one"
-    if _WHAT_THEY_DO.search(plain) and not entities.get("career"):
+    if _WHAT_THEY_DO.search(plain) and not entities.get("career") and (
+            entities.get("role") or refers_back(plain)):
         return "ask_role_duties"  # "and what do they actually do?"
     for entity, topic in NAMED_FACT_TOPICS.items():
         if entities.get(entity) and (unsure or intent in ("ask_role_duties", "followup")):
             return topic
     if (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)) and any(
-            entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10:
-        return "followup"  # "no, I meant team lead", "ok what about a cs supervisor"
+            entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10 and not (
+            entities.get("career") and _PAY.search(plain)):
+        # "no, I meant team lead", "ok what about a cs supervisor"; not "and how much do
+        # marketing people make", a pay question of its own (below)
+        return "followup"
     places = any(entities.get(k) for k in ("region", "country", "place"))
     if places and _PAY.search(plain) and intent in ROLE_BEATS | CAREER_BEATS | {
-            "ask_salary", "compare_roles", "career_options"}:
+            "ask_salary", "ask_salary_region", "compare_roles", "career_options"}:
         # "how much are Filipino call centre workers paid?": pay there, said honestly
-        roles_named = [r for r in entities.get("role") or [] if r not in IN_PASSING]
+        # the levels' figures are US medians: "what do agents make in the US" is the agent's
+        in_us = "us" in (entities.get("region") or [])
+        roles_named = [r for r in entities.get("role") or [] if in_us or r not in IN_PASSING]
         return "ask_salary" if roles_named else "ask_salary_region"
     if entities.get("skill") and intent in ("nlu_fallback", "statement") and _ABOUT_ME.search(
             plain):
         return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
     careers = entities.get("career") or []
+    if (careers or roles) and _PAY.search(plain) and intent in {"followup", "ask_role_duties",
+                                                                "ask_years"}:
+        # "and how much do marketing people make", "supervisors make way more than me, what's
+        # the going rate": the pay of what they name, not the last question or its duties
+        return "ask_salary"
     if careers and not roles and intent in CAREER_BEATS and (asks or intent != STATEMENT):
         if _PAY.search(plain):
             return "ask_salary"  # "what do HR people make": the pay answer says what it knows

@@ -51,3 +51,22 @@ def unknown_job(text: str) -> str | None:
             if words and not set(words) & _NOT_A_JOB and len(words[-1]) > 2:
                 return " ".join(words)
     return None
+
+
+# "whats ACW?", "what does SLA stand for", "What are KPIs?": the acronym asked about, written in
+# capitals (lower case, "what is aht", it is a word the entity pipeline knows or nothing to go on)
+_TERM = re.compile(r"\b(?i:what(?:'s|s| is| does| do| are)? (?:an? |the )?)"
+                   r"(?P<term>[A-Z][A-Z0-9&]{1,5})s?\b"
+                   r"(?i:\s*\?|\s+(?:mean|stand|even mean)|\s*$|\s*[,.!]|\s+(?:in|on|at)\b)")
+
+
+def term_asked(text: str, known: list[tuple[int, int]]) -> str | None:
+    """The acronym a question asks the meaning of ("whats ACW?" -> "ACW") when no entity the
+    message names covers it (`known`: their character spans), or None."""
+    if text.upper() == text:
+        return None  # "WHAT IS THE PAY" is shouted, not an acronym
+    for match in _TERM.finditer(text.replace("’", "'")):
+        start, end = match.span("term")
+        if not any(s <= start and end <= e for s, e in known):
+            return match.group("term")
+    return None

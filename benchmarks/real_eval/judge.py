@@ -19,7 +19,7 @@ DID_YOU_MEAN = {"utter_did_you_mean"}
 HONEST = {"utter_salary_job_unknown", "utter_country_no_figures", "utter_salary_career_unknown",
           "utter_salary_region_no_figures", "utter_unknown_subject", "utter_no_figure_for",
           "utter_search_no_match", "utter_place_no_figures", "utter_job_unknown",
-          "utter_topic_not_by_place"}
+          "utter_topic_not_by_place", "utter_term_unknown"}
 SOCIAL = {"utter_greet", "utter_goodbye", "utter_thanks", "utter_help", "utter_bot_challenge",
           "utter_affirm", "utter_deny", "utter_out_of_scope", "utter_abuse",
           "utter_other_language", "utter_statement_next", "utter_statement_next_success",
