@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from understanding.feelings import TOLD, asks_something, feeling, told
-from understanding.followups import asks_next_level, self_described
+from understanding.followups import asks_next_level, refers_back, self_described
 from understanding.routing import corrected, in_currency_names, is_statement, route
 from understanding.unknowns import term_asked, unknown_job
 
@@ -19,6 +19,7 @@ from understanding.unknowns import term_asked, unknown_job
     ("I feel trapped in this dead-end job", "stuck"),
     ("I was stagnant. I was stucked in this industry.", "stuck"),
     ("I hate this place", "angry"),
+    ("6 years. 6 *bastard* years.", "angry"),  # swearing says how it feels
     ("thank you all for sharing, this helped", "grateful"),
     ("what does a team lead make", None),
 ])
@@ -107,6 +108,20 @@ def test_venting_and_news_ask_nothing(text):
      "what do customer service agents make in the US", "ask_salary"),
     ("ask_salary_region", {"role": ["representative"], "region": ["japan"]},
      "what do customer service agents make in Japan", "ask_salary_region"),
+    # what a role does, read as a request for help by the classifier
+    ("help", {}, "and what do they actually do", "ask_role_duties"),
+    ("help", {}, "what can you do?", "help"),
+    # a greeting to the reader and nothing else
+    ("ask_ladder", {}, "Hello bloggers!", "greet"),
+    # one side of staying or leaving, whichever word the classifier keyed on
+    ("why_stay", {}, "and the cons of staying?", "why_leave"),
+    ("why_leave", {}, "what are the downsides of leaving", "why_stay"),
+    ("why_leave", {}, "im so burnt out from the phones. what else could i even do",
+     "career_options"),
+    # an industry named in passing is not asked about
+    ("nlu_fallback", {"industry": ["business_process_outsourcing"]},
+     "if your company asks you to join their BPO or quit - what should you really do?",
+     "nlu_fallback"),
     # an industry named by its own name
     ("nlu_fallback", {"industry": ["business_process_outsourcing"]},
      "what does BPO mean, every job ad round here says BPO", "ask_industries"),
@@ -198,3 +213,9 @@ def test_the_acronym_a_question_asks_about(text, term):
 def test_an_acronym_an_entity_names_is_known():
     text = "what does BPO mean"
     assert term_asked(text, [(text.index("BPO"), text.index("BPO") + 3)]) is None
+
+
+def test_customer_service_as_a_whole_does_not_point_back():
+    assert refers_back("and in Japan?") and refers_back("how much do they make")
+    assert not refers_back("and whats the typical starting salary in cs")
+    assert not refers_back("and the median for customer service overall?")

@@ -43,7 +43,9 @@ FEELINGS: dict[str, list[str]] = {
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
               r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
               r"\bsucks?\b", r"\bhell\b", r"\btoxic\b", r"\bmiserable\b", r"\bawful\b",
-              r"\bterrible\b", r"\bworst\b", r"\bunderpaid\b", r"\bunderappreciated\b"],
+              r"\bterrible\b", r"\bworst\b", r"\bunderpaid\b", r"\bunderappreciated\b",
+              # swearing says how it feels: "6 years. 6 *bastard* years."
+              r"\b(?:bastard|fuck|fucking|effing|shit|shitty|crap|crappy|bloody|damn)\b"],
     "sad": [r"\bsad\b", r"\bdepressing\b", r"\bunhappy\b", r"\bcry(?:ing)?\b", r"\bcried\b",
             r"\blonely\b", r"\bworthless\b", r"\bhurts?\b", r"\bheartbroken\b", r"\bupset\b"],
     "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much|for sharing)",

@@ -24,13 +24,18 @@ _NEXT_LEVEL = re.compile(r"\bnext (?:level|step up|rung|role|position|title|prom
                          r"\b(?:next|comes|level|role|rung) after (?!that|this|it)\w|"
                          r"^\W*(?:and |ok |so )?(?:what(?:'s| comes| is)? )?after (?:that|this)"
                          r"\W*$")
+# "and what's the typical starting salary in cs?": customer service as a whole, whatever came before
+_IN_GENERAL = re.compile(r"\b(?:in (?:cs|customer service|call cent(?:er|re)s?|general)|overall|"
+                         r"across the board|for everyone)\b")
 # "been a rep 2 yrs", "im a csr": the role the person has, not the one asked about
 _SELF = re.compile(r"\b(?:i'?m|i am|been|as|working as|work as|i was|currently)\s+(?:an?\s+)?$")
 
 
 def refers_back(text: str) -> bool:
-    """Whether the message points back to the subject of the conversation so far."""
-    return bool(_BACK.search(text.lower()))
+    """Whether the message points back to the subject of the conversation so far, and not to
+    customer service as a whole ("and the median in cs overall?")."""
+    plain = text.lower()
+    return bool(_BACK.search(plain)) and not _IN_GENERAL.search(plain)
 
 
 def unit_asked(text: str) -> str | None:

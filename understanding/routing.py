@@ -49,6 +49,16 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
     r"supervisor)\b"
     r"|^\W*(?:representative|operator|human|real person|live agent|agent please)\W*$")
+# "Hello bloggers!", "hi all": a greeting and nothing else
+_GREETING_ONLY = re.compile(r"^\W*(?:hello|hi|hey|hiya|greetings|dear)\s+(?:all|everyone|everybody|"
+                            r"bloggers|folks|guys|team|there|friends|people|reddit|y'?all)\W*$")
+# "the cons of staying", "downsides to leaving": one side of staying or leaving
+_SIDE_OF = re.compile(r"\b(?P<side>pros|cons|upsides?|downsides?|negatives?|positives?|benefits|"
+                      r"drawbacks|advantages|disadvantages) (?:of|to|about|in) (?P<act>staying|"
+                      r"leaving|quitting)\b")
+_BAD_SIDES = {"cons", "downside", "downsides", "negative", "negatives", "drawbacks",
+              "disadvantages"}
+_WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
 _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 # "and what do they actually do?", "what does a director do all day"
 _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?!i\b|we\b|you\b|u\b)(?:[\w']+ ){1,3}"
@@ -115,19 +125,29 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         return "steps_to_leave" if _WHERE_TO_START.search(plain) else "career_options"
     if _ASKS_FOR_A_PERSON.search(plain):
         return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
+    if _WHAT_THEY_DO.search(plain) and not entities.get("career") and (
+            entities.get("role") or refers_back(plain)):
+        return "ask_role_duties"  # "and what do they actually do?", never "what can you do"
+    if _GREETING_ONLY.search(plain):
+        return "greet"  # "Hello bloggers!": a greeting to the reader, whatever else it reads as
     if intent in SOCIAL:
         return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
+    if side := _SIDE_OF.search(plain):
+        # "and the cons of staying?" is why people leave, though it says "staying"; the
+        # downsides of leaving are what staying keeps
+        bad, of_staying = side.group("side") in _BAD_SIDES, side.group("act") == "staying"
+        return "why_leave" if bad == of_staying else "why_stay"
     if len(set(entities.get("role") or [])) >= 2 and intent in ROLE_BEATS | {
             "ask_role_duties", "ask_salary"}:
         return "compare_roles"  # "what's the gap between a rep and a senior rep"
     if _HOW_LONG.search(plain) and (roles or (refers_back(plain)
                                               and not entities.get("career"))):
         return "ask_years"  # "how long till I could be one?", "how long to get to the higher one"
-    if _WHAT_THEY_DO.search(plain) and not entities.get("career") and (
-            entities.get("role") or refers_back(plain)):
-        return "ask_role_duties"  # "and what do they actually do?"
     for entity, topic in NAMED_FACT_TOPICS.items():
-        if entities.get(entity) and (unsure or intent in ("ask_role_duties", "followup")):
+        if entities.get(entity) and (unsure or intent in ("ask_role_duties", "followup")) and (
+                entity != "industry" or _WHAT_IS.search(plain)):
+            # an industry is named in passing more often than asked about ("join their BPO or
+            # quit?"): only "what is BPO" asks about it
             return topic
     if (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)) and any(
             entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10 and not (
@@ -203,7 +223,8 @@ def asks_one_fact(text: str) -> bool:
 _GREETING = re.compile(r"^\W*(?:hello|hi|hey|hiya|dear|greetings|good (?:morning|afternoon|"
                        r"evening))\b")
 _PLEA = re.compile(r"\bi need (?:some )?(?:help|advice|input|guidance)\b|^\W*help\W*$")
-_ADVICE = re.compile(r"\b(?:point me in the right direction|what (?:should|do|can|could|would) i "
+_ADVICE = re.compile(r"\b(?:point me in the right direction|"
+                     r"what (?:else )?(?:should|do|can|could|would) i "
                      r"(?:even |actually |possibly |else )?do|"
                      r"where (?:do|should|can) i (?:start|begin|go from here)|any (?:advice|tips|"
                      r"suggestions)|what are my options|what else (?:could|can) i do|"
