@@ -134,6 +134,9 @@ def test_the_named_subject_beats_an_intent_that_ignores_it(intent, entities, tex
     ("nlu_fallback", 0.4, TOLD, True),  # told at length: a human reply, not "Did you mean"
     ("nlu_fallback", 0.4, None, False),  # "keep going", "helo": search, not "thanks for sharing"
     ("why_leave", 0.6, "exhausted", False),  # the reasons, after the acknowledgement
+    ("why_leave", 0.6, TOLD, True),  # a story naming no feeling: no list of reasons to leave
+    ("why_leave", 0.9, TOLD, False),
+    ("careers_fit_me", 0.6, TOLD, False),  # describing themselves: the careers that fit
     ("ask_remote", 0.6, "angry", True),
     ("ask_remote", 0.9, TOLD, False),
     ("careers_fit_me", 0.9, None, False),  # "I'm patient and good with people"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from understanding.feelings import TOLD
 from understanding.followups import refers_back, unit_asked
 
 STATEMENT = "statement"
@@ -97,6 +98,11 @@ def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
         return True  # thanks to the others in a forum thread, not to the bot
     if felt is None or intent in NEVER_STATEMENTS or intent.startswith("plan_"):
         return False
+    if felt == TOLD and intent in ("why_leave", "why_stay"):
+        # a story that names no feeling ("I'm writing this on mobile, sorry for the formatting")
+        # is no reason to list why people leave; someone describing themselves still gets the
+        # careers that fit
+        return confidence < SURE
     return intent == "nlu_fallback" or (confidence < SURE and intent not in ABOUT_THEMSELVES)
 
 
