@@ -69,19 +69,21 @@ class ActionSearchAnswer(Action):
         last = answers().get(tracker.get_slot("last_topic") or "")
         if not found or found[0][1] < ANSWER_AT:
             guess = readings(tracker)[:1]
+            request = plain_request(tracker.latest_message.get("text") or "")
             if close_readings(tracker):
                 offer_readings(dispatcher, tracker)
+            elif request in ("greet", "help"):
+                # a greeting to the reader, a plea for help: before any guess at a topic
+                say(dispatcher, f"utter_{request}")
+                return []
             elif guess and guess[0][1] >= GUESS_AT and guess[0][0] in answers():
                 return await answers()[guess[0][0]].run(dispatcher, tracker, domain)
             elif last is not None and points_back(tracker):
                 # "is it worth it?", "and that?": the conversation's subject, again
                 return await last.run(dispatcher, tracker, domain)
-            elif (request := plain_request(tracker.latest_message.get("text") or "")):
-                # a greeting to the reader, a plea for help, advice with no subject
-                if request == "advice":
-                    return await answers()["steps_to_leave"].run(dispatcher, tracker, domain)
-                say(dispatcher, "utter_greet" if request == "greet" else "utter_help")
-                return []
+            elif request == "advice":
+                # advice with no subject: the steps out
+                return await answers()["steps_to_leave"].run(dispatcher, tracker, domain)
             elif not asks_something(tracker.latest_message.get("text") or ""):
                 # "6 years. 6 *bastard* years.": nothing was asked, so a human reply, not
                 # "I have nothing on that"

@@ -37,6 +37,7 @@ def test_questions_and_requests_ask_something(text):
 
 
 @pytest.mark.parametrize("text", ["6 years. 6 long years.", "I finally handed in my notice",
+                                  "Salary was growing since year one, slower than rent",
                                   "another day another 80 calls", "Thanks everyone"])
 def test_venting_and_news_ask_nothing(text):
     assert not asks_something(text)

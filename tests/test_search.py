@@ -191,3 +191,10 @@ def test_an_acronym_the_documents_do_not_explain_is_said_plainly(kb):
         matches=[("role/team_lead", 0.5)]))
     assert reply.responses == ["utter_term_unknown"] and "ACW" in reply.text
     assert "AHT" in reply.text and reply.slot("last_topic") is None
+
+
+def test_a_plea_for_help_with_nothing_close_gets_what_i_can_do_not_a_guessed_topic():
+    plea = tracker("nlu_fallback", text="I need help, I need advice and input from other people.",
+                   ranking={"why_leave": 0.45, "ask_years": 0.1},
+                   matches=[("fact:steps_out/advisory_mentor", 0.34)])
+    assert run(ActionSearchAnswer(), plea).responses == ["utter_help"]

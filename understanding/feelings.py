@@ -63,7 +63,9 @@ _QUESTION_START = re.compile(
     r"are|am|do(?! not\b|n't\b)|does|did|any|anyone|anybody|has|have|tips|advice|help|ideas|"
     r"suggestions|recommend|looking for|need (?:advice|help|tips)|tell me|explain|give me|"
     r"show me|list|salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest|"
-    r"day in the life|pros and cons|difference between)\b")
+    r"day in the life|pros and cons|difference between)\b"
+    # "Salary was growing since year one": a story about pay, not a terse question
+    r"(?! (?:was|were|has|had|went|grew|got|kept|keeps|used to|never|always)\b)")
 _ASKING = re.compile(
     r"\?|\b(?:any (?:advice|tips|ideas|suggestions|recommendations)|what (?:should|can|could|do|"
     r"else|jobs?|careers?|are|is)|how (?:do|can|did|long|much|to)|where (?:do|can|should)|"
