@@ -4,14 +4,16 @@ answers with (actions/search.py), and what a statement clearly about an entry ge
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.careers import say_career
 from actions.context import remember
 from actions.ladder import say_role_duties
-from actions.replies import figure, say, sources
-from actions.salary import region_pay
+from actions.replies import bullets, figure, say, sources
+from actions.salary import disagreeing, pay_line, region_pay
 from actions.topics import TOPICS, evidence, fact_line
 from knowledge.repository import CareerKnowledge
 from knowledge.search_index import is_fact, split_ref
@@ -52,8 +54,10 @@ def title_of(kb: CareerKnowledge, ref: str) -> str:
 
 
 def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str,
-                 offers: list[tuple[str, str]]) -> list[EventType]:
-    """Shows one entry as it stands, with its source; returns the events that remember it."""
+                 offers: list[tuple[str, str]], also: Sequence[str] = ()) -> list[EventType]:
+    """Shows one entry as it stands, with its source; returns the events that remember it.
+    `also`: pay figures as close to the question, shown with it ("the median for customer
+    service" is both the hourly and the yearly median)."""
     kind, ident = split_ref(ref)
     if is_fact(ref):
         fact = kb.fact(kind, ident)
@@ -67,9 +71,15 @@ def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str
         subjects = say_role_duties(dispatcher, kb.role(ident))
         return remember(topic_of(ref), **subjects)
     if kind == "pay":
-        pay = kb.pay(ident)
-        say(dispatcher, "utter_search_fact", offers, fact=f"{pay.title}: {figure(pay.figure)}",
-            sources=sources(pay.sources))
-        return remember(topic_of(ref))
+        pays = disagreeing(kb, [kb.pay(ident)] + [kb.pay(split_ref(r)[1]) for r in also])
+        if len(pays) == 1:
+            say(dispatcher, "utter_search_fact", offers, sources=sources(pays[0].sources),
+                fact=f"{pays[0].title}: {figure(pays[0].figure)}")
+        else:
+            # where two documents answer the same question they disagree: all, each sourced
+            say(dispatcher, "utter_salary_general", offers, figures=bullets(
+                pay_line(p) for p in pays))
+        # customer service pay as a whole: "per hour?" next is about it, not an earlier level
+        return remember(topic_of(ref), role=None)
     subjects = region_pay(dispatcher, kb, ident, None)
     return remember("ask_salary_region", **subjects)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import Answer
 from actions.context import CAREER_TOPICS, current, mentioned, place, unknown_place
 from actions.replies import amount, bullets, figure, say, sources
-from knowledge.records import Role
+from knowledge.records import PayFigure, Role
 from knowledge.repository import CareerKnowledge
 
 
@@ -73,6 +73,20 @@ class SalaryAnswer(Answer):
 PER_RESPONSES = {"hour": "utter_salary_per_hour"}
 
 
+def pay_line(p: PayFigure) -> str:
+    """One general pay figure with who published it, when, and its source."""
+    attribution = ", ".join(x for x in (p.publisher, p.as_of) if x)
+    return (f"{p.title}: {figure(p.figure)}" + (f" ({attribution})" if attribution else "")
+            + f" — {sources(p.sources)}")
+
+
+def disagreeing(kb: CareerKnowledge, pays: list[PayFigure]) -> list[PayFigure]:
+    """The figures with every other figure that answers the same question: where documents
+    disagree, never one of them alone."""
+    return list(dict.fromkeys(q for p in pays
+                              for q in (kb.pay_figures(p.compare) if p.compare else (p,))))
+
+
 def general_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge,
                 per: str | None = None) -> bool:
     """Every general pay figure (or only those `per` hour, month, ...), grouped by the question
@@ -83,10 +97,7 @@ def general_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge,
         for p in kb.pay_figures(key):
             if per and p.figure.per != per:
                 continue
-            attribution = ", ".join(x for x in (p.publisher, p.as_of) if x)
-            lines.append(f"{p.title}: {figure(p.figure)}"
-                         + (f" ({attribution})" if attribution else "")
-                         + f" — {sources(p.sources)}")
+            lines.append(pay_line(p))
     if not lines or (per and per not in PER_RESPONSES):
         return False
     say(dispatcher, PER_RESPONSES[per] if per else "utter_salary_general",

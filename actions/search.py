@@ -24,6 +24,7 @@ from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import say
 from actions.statement import ActionStatement
+from actions.topics import ONE_FACT_MARGIN
 from knowledge.repository import CareerKnowledge, UnknownEntry
 from understanding.feelings import asks_something
 from understanding.followups import refers_back
@@ -95,10 +96,15 @@ class ActionSearchAnswer(Action):
                      ("Steps to get out", "/steps_to_leave"), ("What can you do?", "/help")])
             return []
         acknowledge(dispatcher, tracker)
+        best, best_score = found[0]
+        # pay figures about as close as the best: the question may mean either (median a year,
+        # median an hour), so both are shown, not one with the other a button away
+        also = [ref for ref, score in found[1:3] if best.startswith("pay/")
+                and ref.startswith("pay/") and best_score - score <= ONE_FACT_MARGIN]
         try:
             offers = [(title_of(kb, ref), title_of(kb, ref)) for ref, score in found[1:3]
-                      if score >= OFFER_AT]
-            return answer_entry(dispatcher, kb, found[0][0], offers)
+                      if score >= OFFER_AT and ref not in also]
+            return answer_entry(dispatcher, kb, best, offers, also)
         except UnknownEntry:  # an index older than the knowledge base: rebuild with `make kb`
             say(dispatcher, "utter_search_no_match")
             return []

@@ -198,3 +198,18 @@ def test_a_plea_for_help_with_nothing_close_gets_what_i_can_do_not_a_guessed_top
                    ranking={"why_leave": 0.45, "ask_years": 0.1},
                    matches=[("fact:steps_out/advisory_mentor", 0.34)])
     assert run(ActionSearchAnswer(), plea).responses == ["utter_help"]
+
+
+def test_pay_figures_as_close_as_the_best_are_shown_with_it_about_no_level(kb):
+    # "and the median for customer service overall?": the yearly and the hourly median, and
+    # the level talked about before is no longer the subject ("per hour?" next)
+    hourly, yearly = "pay/median_hourly", "pay/median_annual_003"
+    reply = run(ActionSearchAnswer(), tracker(
+        "nlu_fallback", text="and the median for customer service overall?",
+        slots={"role": "manager"}, matches=[(hourly, 0.70), (yearly, 0.65), ("region/us", 0.59)]))
+    shown = [kb.pay("median_hourly")] + list(kb.pay_figures(kb.pay("median_annual_003").compare))
+    assert len(shown) >= 3  # the documents disagree on the yearly median: every one is shown
+    for pay in shown:
+        assert figure(pay.figure) in reply.text
+    assert reply.slot("role") is None and any(
+        e.get("name") == "role" for e in reply.events if e.get("event") == "slot")
