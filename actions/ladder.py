@@ -24,6 +24,9 @@ class LadderAnswer(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
+        if mentioned(tracker, "next_level") and current(tracker, "role"):
+            # "what comes after team lead": that level, its years and the one after it
+            return YearsAnswer().answer(dispatcher, tracker, kb)
         ladder = kb.ladder()
         lines = [f"{r.name}: {years(r)}, US median {amount(r.median_usd, 'USD')}" for r in ladder]
         say(dispatcher, "utter_ladder", [("What does a team lead do?",

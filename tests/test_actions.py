@@ -268,6 +268,10 @@ def test_the_next_level_is_the_one_above_the_role_named_or_talked_about(kb):
     reply = answer("ask_salary", entities={"role": "representative", "next_level": "above"})
     above = kb.next_role("representative")
     assert reply.slot("role") == above.id and above.name in reply.text
+    # "what comes after team lead": the ladder's answer is that level
+    reply = answer("ask_ladder", entities={"role": "team_lead", "next_level": "above"})
+    assert reply.slot("role") == kb.next_role("team_lead").id
+    assert kb.next_role("team_lead").name in reply.text
     # "and after that?" after the associate's years: the level above the associate
     reply = run(answers()["ask_years"], tracker("followup", entities={"next_level": "above"},
                                                 slots={"role": above.id}, text="and after that?"))

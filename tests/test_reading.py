@@ -20,6 +20,8 @@ from understanding.unknowns import term_asked, unknown_job
     ("I was stagnant. I was stucked in this industry.", "stuck"),
     ("I hate this place", "angry"),
     ("6 years. 6 *bastard* years.", "angry"),  # swearing says how it feels
+    ("it could jeopardize my family. Will I be jobless?", "scared"),  # losing the job
+    ("Finally off the Help Desk.", "success"),
     ("thank you all for sharing, this helped", "grateful"),
     ("what does a team lead make", None),
 ])
@@ -37,6 +39,7 @@ def test_questions_and_requests_ask_something(text):
 
 
 @pytest.mark.parametrize("text", ["6 years. 6 long years.", "I finally handed in my notice",
+                                  "Anyone who says it's easy hasn't tried it",
                                   "Salary was growing since year one, slower than rent",
                                   "another day another 80 calls", "Thanks everyone"])
 def test_venting_and_news_ask_nothing(text):
@@ -97,11 +100,14 @@ def test_venting_and_news_ask_nothing(text):
     ("followup", {"role": ["director"]}, "and what does a director do all day",
      "ask_role_duties"),
     ("ask_years", {}, "what do i do now?", "ask_years"),
+    # study named with a role: the education answer, not the years to the role
+    ("why_stay", {"role": ["manager"]}, "is a bachelors worth it to become a manager",
+     "ask_education"),
     # the level above the one named or talked about
     ("ask_ladder", {"role": ["representative"], "next_level": ["above"]},
      "im a csr, whats the next level up and what does it pay", "ask_salary"),
-    ("ask_ladder", {"role": ["associate"], "next_level": ["above"]},
-     "what level comes after associate", "ask_years"),
+    ("ask_years", {"role": ["associate"], "next_level": ["above"]},
+     "what level comes after associate", "ask_ladder"),
     ("plan_next", {"next_level": ["above"]}, "and after that?", "followup"),
     ("ask_ladder", {"next_level": ["above"]}, "whats the next level up", "ask_ladder"),
     # the levels' pay is the US median: an agent's pay in the US is the agent's figure
@@ -112,6 +118,10 @@ def test_venting_and_news_ask_nothing(text):
     # what a role does, read as a request for help by the classifier
     ("help", {}, "and what do they actually do", "ask_role_duties"),
     ("help", {}, "what can you do?", "help"),
+    # insults about the job's people are venting; at the bot, abuse
+    ("abuse", {}, "People are the worst. Most people are braindead.", "statement"),
+    ("abuse", {}, "customers are idiots and you are too", "abuse"),
+    ("abuse", {}, "go to hell bot", "abuse"),
     # a greeting to the reader and nothing else
     ("ask_ladder", {}, "Hello bloggers!", "greet"),
     # one side of staying or leaving, whichever word the classifier keyed on

@@ -13,9 +13,10 @@ import re
 # The feeling named first in this order wins: fear and exhaustion are what most people here
 # bring, and a success is worth naming over the tiredness that came before it.
 FEELINGS: dict[str, list[str]] = {
-    "success": [r"\bfinally (?:quit|left|got|escaped|made it|out|free)", r"\bi (?:quit|resigned|"
-                r"handed in my notice)\b(?! (?:my|the|a) )", r"\bgot (?:the|a|my) (?:job|offer|"
-                r"promotion|role)\b", r"\b(?:got|been) (?:promoted|hired)\b",
+    "success": [r"\bfinally (?:quit|left|got|escaped|made it|out|free|off)",
+                r"\bi (?:quit|resigned|handed in my notice)\b(?! (?:my|the|a) )",
+                r"\bgot (?:the|a|my) (?:job|offer|promotion|role)\b",
+                r"\b(?:got|been) (?:promoted|hired)\b",
                 r"\blast (?:day|shift) (?:at|in|on|today|tomorrow)", r"\bnew job\b",
                 r"\b(?:accepted|landed) (?:an? |the )?(?:offer|job|role|position)",
                 r"\bpassed (?:my|the) (?:exam|cert|interview)", r"\bmade it out\b",
@@ -23,7 +24,11 @@ FEELINGS: dict[str, list[str]] = {
     "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
                r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\bnervous\b", r"\bpanick",
                r"\bfreaking out\b", r"\bcan't afford\b", r"\b(?:bills|rent|mortgage|money) "
-               r"(?:worr|stress|scar)", r"\bscared about money\b", r"\binsecure\b"],
+               r"(?:worr|stress|scar)", r"\bscared about money\b", r"\binsecure\b",
+               # losing the job: "could jeopardize my family. Will I be jobless?"
+               r"\bjeopardi[sz]e", r"\bjobless\b", r"\blos(?:e|ing) my (?:job|income)\b",
+               r"\b(?:get|getting|be|being) (?:laid off|fired|let go|replaced)\b",
+               r"\bredundan"],
     "exhausted": [r"\bexhaust", r"\btired\b", r"\bburn(?:ed|t|ing)? ?out\b", r"\bdrain(?:ed|ing)",
                   r"\bworn out\b", r"\bknackered\b", r"\bwiped\b", r"\bfried\b", r"\bspent\b",
                   r"\bno energy\b", r"\bcan't do (?:this|it) (?:anymore|much longer)",
@@ -60,8 +65,9 @@ TOLD_WORDS = 7
 
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|which|where|when|why|who|can|could|should|shall|would|will|is|"
-    r"are|am|do(?! not\b|n't\b)|does|did|any|anyone|anybody|has|have|tips|advice|help|ideas|"
-    r"suggestions|recommend|looking for|need (?:advice|help|tips)|tell me|explain|give me|"
+    r"are|am|do(?! not\b|n't\b)|does|did|any|anyone(?! who)|anybody(?! who)|has|have|"
+    r"tips|advice|help|ideas|suggestions|recommend|looking for|need (?:advice|help|tips)|"
+    r"tell me|explain|give me|"
     r"show me|list|salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest|"
     r"day in the life|pros and cons|difference between)\b"
     # "Salary was growing since year one": a story about pay, not a terse question

@@ -30,6 +30,8 @@ IN_PASSING = {"representative"}
 # "how do I become a team lead", "how long to get there": the way up to the role.
 _BECOME = re.compile(r"\b(?:become|becoming|get(?:ting)? (?:to|promoted)|promot|move up|"
                      r"step up|make it to|reach)\b")
+_STUDY = re.compile(r"\b(?:bachelors?|bachelor's|degrees?|diplomas?|courses?|certificat\w*|"
+                    r"certs?|college|university|uni|school|study|studying|qualifications?)\b")
 # An entry the message names by its own name ("what is AHT", "is Zendesk hard to learn") is the
 # subject before any role or career named around it ("my supervisor says we miss our SLA").
 NAMED_FACT_TOPICS = {"metric": "ask_metrics", "tool": "ask_tools",
@@ -50,6 +52,12 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
     r"supervisor)\b"
     r"|^\W*(?:representative|operator|human|real person|live agent|agent please)\W*$")
+# Who an insult is aimed at: the people of the job, or the bot
+_OTHERS = re.compile(r"\b(?:people|customers?|callers?|clients?|boss(?:es)?|managers?|supervisors?|"
+                     r"management|company|companies|coworkers?|colleagues?|they|them|everyone|"
+                     r"humans?|karens?)\b")
+_AT_THE_BOT = re.compile(r"\b(?:you|u|ur|your|you're|youre|yourself|bot|chatbot|machine|software|"
+                         r"code|app|this thing|this chat|ai)\b")
 # "Hello bloggers!", "hi all": a greeting and nothing else
 _GREETING_ONLY = re.compile(r"^\W*(?:hello|hi|hey|hiya|greetings|dear)\s+(?:all|everyone|everybody|"
                             r"bloggers|folks|guys|team|there|friends|people|reddit|y'?all)\W*$")
@@ -119,7 +127,7 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         if _PAY.search(plain):
             return "ask_salary"
         if entities.get("role"):
-            return "ask_years"
+            return "ask_ladder"  # the ladder's answer names the level above (actions/ladder.py)
         return "followup" if refers_back(plain) else intent
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if _CHANGE_TARGET.search(plain) and entities.get("career"):
@@ -136,6 +144,10 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         return "ask_role_duties"  # "and what do they actually do?", never "what can you do"
     if _GREETING_ONLY.search(plain):
         return "greet"  # "Hello bloggers!": a greeting to the reader, whatever else it reads as
+    if intent == "abuse" and _OTHERS.search(plain) and not _AT_THE_BOT.search(plain):
+        # "People are the worst. Most people are braindead.": venting about the job's people,
+        # not an insult to the bot
+        return STATEMENT
     if intent in SOCIAL:
         return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
     if side := _SIDE_OF.search(plain):
@@ -185,6 +197,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if roles and not careers and intent in ROLE_BEATS and (asks or intent != STATEMENT):
         if _PAY.search(plain):
             return "ask_salary"
+        if _STUDY.search(plain):
+            return "ask_education"  # "is a bachelors worth it to become a manager"
         if _BECOME.search(plain):
             return "ask_years"
         return "ask_role_duties"
