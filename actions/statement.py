@@ -16,7 +16,9 @@ from actions.context import matches, mentioned, remember
 from actions.entries import answer_entry
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
+from actions.ladder import say_role_duties
 from actions.replies import PLAN_BUTTON, plan_payload, say
+from understanding.routing import IN_PASSING, talks_pay
 
 # A statement is answered with an entry only when it is clearly about it: a higher bar than a
 # question's (actions/search.py), since nobody asked.
@@ -43,6 +45,14 @@ class ActionStatement(Action):
             say(dispatcher, "utter_statement_next_grateful", NEXT_OTHERWISE[:2])
             return []
         careers = mentioned(tracker, "career")
+        roles = [r for r in mentioned(tracker, "role") if r not in IN_PASSING]
+        if len(roles) == 1 and not careers:
+            # "supervisors are just glorified babysitters": what the documents say the role is
+            return remember("ask_role_duties", **say_role_duties(dispatcher, knowledge().role(
+                roles[0])))
+        if not careers and talks_pay(tracker.latest_message.get("text") or ""):
+            # "agents should earn more": what each level earns
+            return await answers()["ask_ladder"].run_unacknowledged(dispatcher, tracker)
         if len(careers) == 1:
             # "It isn't easy to get into HR": what the documents say about moving into it
             kb = knowledge()

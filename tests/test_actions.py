@@ -8,6 +8,7 @@ import pytest
 from actions import knowledge_base
 from actions.answer import answers
 from actions.followup import ActionFollowup
+from actions.statement import ActionStatement
 from knowledge.formatting import amount
 from tests.actions_support import band_text, run, tracker
 
@@ -289,3 +290,16 @@ def test_a_country_asked_about_picks_the_facts_that_name_it(kb):
     reply = answer("ask_visa", entities={"country": "japan"})
     assert kb.fact("visas", "express_entry").title in reply.text
     assert reply.slot("country") is None
+
+
+def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb):
+    # "Call center supervisors are just glorified babysitters, change my mind."
+    reply = run(ActionStatement(), tracker("statement", entities={"role": "team_lead"},
+                                           text="supervisors are just glorified babysitters"))
+    assert reply.slot("last_topic") == "ask_role_duties" and reply.slot("role") == "team_lead"
+    # "8 Reasons why Call Center Agents should earn more": the pay of each level
+    reply = run(ActionStatement(), tracker(
+        "statement", entities={"role": "representative"},
+        text="8 reasons why call center agents should earn more"))
+    assert reply.slot("last_topic") == "ask_ladder"
+    assert amount(kb.role("team_lead").median_usd, "USD") in reply.text

@@ -118,6 +118,17 @@ def test_venting_and_news_ask_nothing(text):
     # what a role does, read as a request for help by the classifier
     ("help", {}, "and what do they actually do", "ask_role_duties"),
     ("help", {}, "what can you do?", "help"),
+    # an interview question quoted
+    ("ask_outlook", {}, "So, why are you changing careers?", "ask_job_search"),
+    ("nlu_fallback", {}, "\"Why should we hire you.\" so many people miss on this question",
+     "ask_job_search"),
+    # getting out, read as getting in
+    ("how_to_start", {}, "I'm worried I won't ever get away from call centres. Any suggestions?",
+     "steps_to_leave"),
+    ("how_to_start", {}, "how do I get into customer service after leaving retail",
+     "how_to_start"),
+    # advice about a promotion is about the way up, not the ways out
+    ("why_stay", {}, "What should I do about this potential promotion?", "why_stay"),
     # insults about the job's people are venting; at the bot, abuse
     ("abuse", {}, "People are the worst. Most people are braindead.", "statement"),
     ("abuse", {}, "customers are idiots and you are too", "abuse"),

@@ -52,6 +52,17 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
     r"supervisor)\b"
     r"|^\W*(?:representative|operator|human|real person|live agent|agent please)\W*$")
+# The questions of a job interview, as people quote them
+_INTERVIEW = re.compile(r"\bwhy should (?:we|i|they) hire you\b|\btell me about yourself\b|"
+                        r"\bwhere do you see yourself\b|\b(?:greatest|biggest) weakness\b|"
+                        r"\bwhy (?:are|were) you (?:interested in|applying|changing careers|"
+                        r"leaving)\b|\bwhy do you want (?:this|to work)\b")
+# Getting out of customer service, not into it
+_GETTING_OUT = re.compile(r"\bget(?:ting)? (?:away from|out of)\b|\bescap|\b(?:leave|leaving|quit|"
+                          r"quitting|exit) (?:cs|customer service|call cent\w+|the (?:phones|call "
+                          r"cent\w+)|this (?:job|industry|field))\b")
+# "what should I do about this potential promotion?": the way up, not the ways out
+_PROMOTION = re.compile(r"\bpromot|\bmove up\b|\bstep up\b")
 # Who an insult is aimed at: the people of the job, or the bot
 _OTHERS = re.compile(r"\b(?:people|customers?|callers?|clients?|boss(?:es)?|managers?|supervisors?|"
                      r"management|company|companies|coworkers?|colleagues?|they|them|everyone|"
@@ -132,8 +143,16 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if _CHANGE_TARGET.search(plain) and entities.get("career"):
         return "start_plan"  # "change my target to project management": the plan, rebuilt
+    if _INTERVIEW.search(plain):
+        # "So, why are you changing careers?", "Why should we hire you": an interview
+        # question quoted, not asked of me: the job-search and interview tips
+        return "ask_job_search"
+    if intent == "how_to_start" and _GETTING_OUT.search(plain):
+        # "I'm worried I won't ever get away from call centres": out, not in
+        return "steps_to_leave"
     if _ADVICE.search(plain) and intent in ("why_leave", "why_stay", "nlu_fallback",
-                                             STATEMENT) and not entities.get("career"):
+                                             STATEMENT) and not entities.get("career") and (
+            not _PROMOTION.search(plain)):
         # "6 years on the phones, I'm exhausted... what could I even do?": the ways out;
         # "where do I start?": the steps
         return "steps_to_leave" if _WHERE_TO_START.search(plain) else "career_options"
@@ -264,3 +283,8 @@ def plain_request(text: str) -> str | None:
     if _PLEA.search(plain):
         return "help"
     return None
+
+
+def talks_pay(text: str) -> bool:
+    """Whether the message speaks of pay ("agents should earn more")."""
+    return bool(_PAY.search(text.lower()))
