@@ -30,6 +30,8 @@ def test_the_feeling_a_message_names(text, felt):
 
 
 @pytest.mark.parametrize("text", ["what could I even do?", "how do I get into HR",
+                                  'how do I answer "why should we hire you"?',
+                                  "I don't know, can you help?",
                                   "hey so what does a TL actually make these days",
                                   "im thinking about sales since i already upsell",
                                   "any advice for someone leaving", "should i take the TL job",
@@ -39,6 +41,9 @@ def test_questions_and_requests_ask_something(text):
 
 
 @pytest.mark.parametrize("text", ["6 years. 6 long years.", "I finally handed in my notice",
+                                  # a question in quotes is reported, not asked
+                                  "Then she said it… 'why don't you give me your CV tomorrow?'",
+                                  'My boss said "why are you always late?" and I just left',
                                   "Anyone who says it's easy hasn't tried it",
                                   "Salary was growing since year one, slower than rent",
                                   "another day another 80 calls", "Thanks everyone"])

@@ -121,8 +121,14 @@ def told(text: str) -> bool:
     return len(text.split()) >= TOLD_WORDS and not asks_something(text)
 
 
+# Words in quotes are someone else's ("Then she said: 'why don't you give me your CV?'"): a
+# question quoted is reported, not asked. A single quote opens after a space and closes before
+# one, so the apostrophe of "don't" is neither.
+_QUOTED = re.compile(r"[\"“”«»][^\"“”«»]{2,}[\"“”«»]|(?:^|(?<=\s))['‘].+?['’](?=[\s.,!?;:…]|$)")
+
+
 def asks_something(text: str) -> bool:
     """Whether the message asks for anything: a question mark, a question's opening words, or
-    a request ("any advice", "I want to know", "should I")."""
-    plain = _plain(text).strip()
+    a request ("any advice", "I want to know", "should I"); words in quotes do not count."""
+    plain = _plain(_QUOTED.sub(" ", text)).strip()
     return bool(_QUESTION_START.match(plain) or _ASKING.search(plain))
