@@ -177,6 +177,11 @@ def test_which_messages_that_ask_nothing_are_statements(intent, confidence, felt
 def test_only_a_long_message_that_asks_nothing_is_told():
     assert told("Call centres have been what I have done most of my life.")
     assert not told("team lead pay") and not told("what do I do after ten long years here?")
+    # a long message telling about the person besides what it asks is told too
+    assert told("I didn't know anything about fashion before Accessorize but I am comfortable "
+                "with the uncomfortable. So take a chance on me.")
+    assert not told("I have 5 years in customer service and I want to move into HR. What "
+                    "skills do I need?")  # all of it asks
 
 
 def test_a_correction_takes_back_the_subject_it_negates():

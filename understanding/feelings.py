@@ -62,6 +62,11 @@ ORDER = ("success", "scared", "exhausted", "stuck", "angry", "sad", "grateful")
 # ("Thanks for sharing that"); a short one ("team lead pay") is a terse question, not a story.
 TOLD = "said"
 TOLD_WORDS = 7
+# A message this long that also asks something is still a story when one of its sentences tells
+# about the person: the answer then starts by acknowledging it.
+STORY_WORDS = 20
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|we|our)\b")
 
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|which|where|when|why|who|can|could|should|shall|would|will|is|"
@@ -117,8 +122,16 @@ def feeling(text: str) -> str | None:
 
 
 def told(text: str) -> bool:
-    """Whether the message tells something at length without asking anything."""
-    return len(text.split()) >= TOLD_WORDS and not asks_something(text)
+    """Whether the message tells something at length: without asking anything, or, in a long
+    message, in a sentence about the person besides what it asks ("I didn't know anything
+    about fashion before Accessorize but I am comfortable with the uncomfortable. So take a
+    chance on me.")."""
+    words = len(text.split())
+    if words >= TOLD_WORDS and not asks_something(text):
+        return True
+    return words >= STORY_WORDS and any(
+        len(s.split()) >= TOLD_WORDS - 1 and _FIRST_PERSON.search(_plain(s))
+        and not asks_something(s) for s in _SENTENCE.findall(text))
 
 
 # Words in quotes are someone else's ("Then she said: 'why don't you give me your CV?'"): a

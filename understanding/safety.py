@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from difflib import get_close_matches
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -42,6 +42,21 @@ _SLANG = {"kms": "kill myself", "kmn": "kill myself", "unaliving": "unalive",
           "couldnt": "couldn't", "wouldnt": "wouldn't"}
 
 
+# every slang word at once, longest first ("my self" before "u"), as whole words
+_SLANG_WORDS = re.compile("|".join(rf"(?<![a-z']){re.escape(s)}(?![a-z'])"
+                                   for s in sorted(_SLANG, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    """The key word a long word misspells, else the word (cached: difflib is slow per word)."""
+    if len(word) >= 6 and word not in _FOLDED_WORDS:
+        close = get_close_matches(word, _FOLDED_WORDS, n=1, cutoff=0.8)
+        if close:
+            return close[0]
+    return word
+
+
 @cache
 def _patterns() -> dict[str, list[re.Pattern[str]]]:
     raw = yaml.safe_load((Path(__file__).parent / "safety_patterns.yml").read_text())
@@ -54,14 +69,8 @@ def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"([a-z])\1{2,}", r"\1\1", text)
     text = re.sub(r"[^a-z0-9'%$ ]+", " ", text)
-    for slang, plain in _SLANG.items():
-        text = re.sub(rf"(?<![a-z']){re.escape(slang)}(?![a-z'])", plain, text)
-    words = text.split()
-    for i, word in enumerate(words):
-        if len(word) >= 6 and word not in _FOLDED_WORDS:
-            close = get_close_matches(word, _FOLDED_WORDS, n=1, cutoff=0.8)
-            if close:
-                words[i] = close[0]
+    text = _SLANG_WORDS.sub(lambda m: _SLANG[m.group(0)], text)
+    words = [_folded(word) for word in text.split()]
     # "kill my self", "kil myself": the verb misspelt
     return re.sub(r"\bkil+ ?(?:my ?self|myself)\b", "kill myself", " ".join(words))
 
@@ -76,7 +85,8 @@ def concern(text: str) -> str | None:
     """The most urgent concern the message raises (CRISIS or one of SIGNPOSTED), or None."""
     patterns = _patterns()
     plain = normalise(text)
-    if any(p.search(_without(plain, patterns["not_crisis"])) for p in patterns[CRISIS]):
+    maybe_crisis = _without(plain, patterns["not_crisis"])
+    if any(p.search(maybe_crisis) for p in patterns[CRISIS]):
         return CRISIS
     rest = _without(plain, patterns["not_signpost"])
     return next((kind for kind in SIGNPOSTED if any(p.search(rest) for p in patterns[kind])),
