@@ -50,7 +50,8 @@ class ActionStatement(Action):
             # "supervisors are just glorified babysitters": what the documents say the role is
             return remember("ask_role_duties", **say_role_duties(dispatcher, knowledge().role(
                 roles[0])))
-        if not careers and talks_pay(tracker.latest_message.get("text") or ""):
+        if mentioned(tracker, "role") and not careers and talks_pay(
+                tracker.latest_message.get("text") or ""):
             # "agents should earn more": what each level earns
             return await answers()["ask_ladder"].run_unacknowledged(dispatcher, tracker)
         if len(careers) == 1:

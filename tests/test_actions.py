@@ -303,3 +303,6 @@ def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb)
         text="8 reasons why call center agents should earn more"))
     assert reply.slot("last_topic") == "ask_ladder"
     assert amount(kb.role("team_lead").median_usd, "USD") in reply.text
+    # pay without a role ("leaving means a pay cut"): no list of levels
+    reply = run(ActionStatement(), tracker("statement", text="leaving means a pay cut"))
+    assert reply.slot("last_topic") != "ask_ladder"

@@ -98,6 +98,8 @@ def test_venting_and_news_ask_nothing(text):
      "ask_salary"),
     ("ask_role_duties", {"role": ["team_lead"]},
      "supervisors at my place make way more than me, whats the going rate", "ask_salary"),
+    ("compare_roles", {"role": ["team_lead"]},
+     "supervisors at my place make way more than me, whats the going rate", "ask_salary"),
     # "make" that is no pay
     ("why_stay", {"career": ["hr_recruitment"]},
      "Why do we make it so hard to get into recruiting?", "skills_for_career"),

@@ -204,8 +204,10 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             plain):
         return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
     careers = entities.get("career") or []
-    if (careers or roles) and _PAY.search(plain) and intent in {"followup", "ask_role_duties",
-                                                                "ask_years"}:
+    one_role = len(set(entities.get("role") or [])) == 1
+    if (careers or roles) and _PAY.search(plain) and (
+            intent in {"followup", "ask_role_duties", "ask_years"}
+            or (intent == "compare_roles" and one_role)):
         # "and how much do marketing people make", "supervisors make way more than me, what's
         # the going rate": the pay of what they name, not the last question or its duties
         return "ask_salary"
