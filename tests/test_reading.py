@@ -140,6 +140,10 @@ def test_venting_and_news_ask_nothing(text):
     ("abuse", {}, "People are the worst. Most people are braindead.", "statement"),
     ("abuse", {}, "customers are idiots and you are too", "abuse"),
     ("abuse", {}, "go to hell bot", "abuse"),
+    ("abuse", {}, "Finally off the Help Desk. Oh no you're not. If you're in my field, you're "
+     "never off the help desk.", "statement"),
+    ("abuse", {}, "honestly my most irate callers are nicer than you and you're still a useless "
+     "piece of sh*t", "abuse"),
     # a greeting to the reader and nothing else
     ("ask_ladder", {}, "Hello bloggers!", "greet"),
     # one side of staying or leaving, whichever word the classifier keyed on
@@ -179,6 +183,10 @@ def test_which_messages_that_ask_nothing_are_statements(intent, confidence, felt
 def test_only_a_long_message_that_asks_nothing_is_told():
     assert told("Call centres have been what I have done most of my life.")
     assert not told("team lead pay") and not told("what do I do after ten long years here?")
+    # a question in the middle of a story that ends as one is rhetorical
+    assert told("Now everything is timed. Everything. You spend too much time on the phone? "
+                "Straight to jail.")
+    assert not told("I have a question. Two actually. What does a team lead make?")
     # a long message telling about the person besides what it asks is told too
     assert told("I didn't know anything about fashion before Accessorize but I am comfortable "
                 "with the uncomfortable. So take a chance on me.")

@@ -129,9 +129,14 @@ def told(text: str) -> bool:
     words = len(text.split())
     if words >= TOLD_WORDS and not asks_something(text):
         return True
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip(" .!?…")]
+    if words >= TOLD_WORDS and len(sentences) >= 3 and not asks_something(sentences[-1]):
+        # "Now everything is timed. Everything. You spend too much time on the phone? Straight
+        # to jail.": a question in the middle of a story that ends as one is rhetorical
+        return True
     return words >= STORY_WORDS and any(
         len(s.split()) >= TOLD_WORDS - 1 and _FIRST_PERSON.search(_plain(s))
-        and not asks_something(s) for s in _SENTENCE.findall(text))
+        and not asks_something(s) for s in sentences)
 
 
 # Words in quotes are someone else's ("Then she said: 'why don't you give me your CV?'"): a

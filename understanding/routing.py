@@ -63,6 +63,12 @@ _GETTING_OUT = re.compile(r"\bget(?:ting)? (?:away from|out of)\b|\bescap|\b(?:l
                           r"cent\w+)|this (?:job|industry|field))\b")
 # "what should I do about this potential promotion?": the way up, not the ways out
 _PROMOTION = re.compile(r"\bpromot|\bmove up\b|\bstep up\b")
+# A long message the classifier reads as abuse, with no insult in it, is venting: insults to
+# the bot are mostly short, and the long ones call it names.
+LONG_FOR_AN_INSULT = 12
+_INSULT = re.compile(r"\b(?:useless|stupid|idiot|dumb|moron|worthless|trash|garbage|pathetic|"
+                     r"joke|piece of|sh\*t|shit|crap|rubbish|suck|sucks|brain ?dead|thick|"
+                     r"waste of)\b")
 # Who an insult is aimed at: the people of the job, or the bot
 _OTHERS = re.compile(r"\b(?:people|customers?|callers?|clients?|boss(?:es)?|managers?|supervisors?|"
                      r"management|company|companies|coworkers?|colleagues?|they|them|everyone|"
@@ -163,9 +169,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         return "ask_role_duties"  # "and what do they actually do?", never "what can you do"
     if _GREETING_ONLY.search(plain):
         return "greet"  # "Hello bloggers!": a greeting to the reader, whatever else it reads as
-    if intent == "abuse" and _OTHERS.search(plain) and not _AT_THE_BOT.search(plain):
+    if intent == "abuse" and (
+            (len(plain.split()) >= LONG_FOR_AN_INSULT and not _INSULT.search(plain))
+            or (_OTHERS.search(plain) and not _AT_THE_BOT.search(plain))):
         # "People are the worst. Most people are braindead.": venting about the job's people,
-        # not an insult to the bot
+        # not an insult to the bot; nor is a long message ("Finally off the Help Desk. Oh no
+        # you're not. If you're in my field, you're never off the help desk.")
         return STATEMENT
     if intent in SOCIAL:
         return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
