@@ -33,8 +33,10 @@ REDIRECTS = {("how_to_start", "role"): "ask_years",
              ("transferable_skills", "role"): "ask_role_duties",
              ("how_to_start", "career"): "career_timeline",
              ("ask_years", "career"): "career_timeline",
-             # "is it worth it?" right after a degree's cost is about the degree
-             ("why_stay", "ask_education"): "ask_education"}
+             # "is it worth it?" right after a degree's cost is about the degree; after a
+             # level, it is that level against the one below
+             ("why_stay", "ask_education"): "ask_education",
+             ("why_stay", "role"): "compare_roles"}
 
 # An intent read with less confidence than UNSURE loses to an entry of another topic at least
 # CLOSE_ENTRY close (cosine similarity) and closer than the intent's confidence: chosen on the

@@ -172,9 +172,14 @@ class CompareRolesAnswer(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
-        roles = mentioned(tracker, "role")
+        roles = mentioned(tracker, "role") or [r for r in [current(tracker, "role")] if r]
         if len(roles) == 1 and tracker.get_slot("role") not in (None, roles[0]):
             roles = [tracker.get_slot("role"), roles[0]]
+        if len(roles) == 1 and not mentioned(tracker, "role"):
+            # "is it worth it?" after the team lead: the level against the one below it
+            ladder = [r.id for r in kb.ladder()]
+            at = ladder.index(roles[0])
+            roles.append(ladder[at - 1] if at else ladder[at + 1])
         if len(roles) < 2:
             say(dispatcher, "utter_ask_roles_to_compare",
                 [("Team lead vs manager",

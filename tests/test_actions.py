@@ -306,3 +306,12 @@ def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb)
     # pay without a role ("leaving means a pay cut"): no list of levels
     reply = run(ActionStatement(), tracker("statement", text="leaving means a pay cut"))
     assert reply.slot("last_topic") != "ask_ladder"
+
+
+def test_is_it_worth_it_after_a_level_compares_it_with_the_level_below(kb):
+    reply = run(answers()["why_stay"], tracker("why_stay", text="is it worth it?", slots={
+        "role": "team_lead", "last_topic": "ask_role_duties"}))
+    below = kb.ladder()[[r.id for r in kb.ladder()].index("team_lead") - 1]
+    assert reply.slot("last_topic") == "compare_roles"
+    for role in (kb.role("team_lead"), below):
+        assert role.name in reply.text and amount(role.median_usd, "USD") in reply.text
