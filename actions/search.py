@@ -27,8 +27,8 @@ from actions.statement import ActionStatement
 from actions.topics import ONE_FACT_MARGIN
 from knowledge.repository import CareerKnowledge, UnknownEntry
 from understanding.feelings import asks_something
-from understanding.followups import refers_back
-from understanding.routing import plain_request
+from understanding.followups import asks_worth, refers_back
+from understanding.routing import plain_request, topic_named
 
 ANSWER_AT = 0.4  # the best entry answers
 OFFER_AT = 0.33  # a runner-up is offered as a button
@@ -70,7 +70,8 @@ class ActionSearchAnswer(Action):
         last = answers().get(tracker.get_slot("last_topic") or "")
         if not found or found[0][1] < ANSWER_AT:
             guess = readings(tracker)[:1]
-            request = plain_request(tracker.latest_message.get("text") or "")
+            text = tracker.latest_message.get("text") or ""
+            request, named = plain_request(text), topic_named(text)
             if close_readings(tracker):
                 offer_readings(dispatcher, tracker)
             elif request in ("greet", "help"):
@@ -80,12 +81,17 @@ class ActionSearchAnswer(Action):
             elif guess and guess[0][1] >= GUESS_AT and guess[0][0] in answers():
                 return await answers()[guess[0][0]].run(dispatcher, tracker, domain)
             elif last is not None and points_back(tracker):
-                # "is it worth it?", "and that?": the conversation's subject, again
-                return await last.run(dispatcher, tracker, domain)
+                # "and that?": the conversation's subject, again; "is it worth it?" is what
+                # speaks for it (the level against the one below, the degree's value)
+                worth = answers()["why_stay"] if asks_worth(text) else last
+                return await worth.run(dispatcher, tracker, domain)
             elif request == "advice":
                 # advice with no subject: the steps out
                 return await answers()["steps_to_leave"].run(dispatcher, tracker, domain)
-            elif not asks_something(tracker.latest_message.get("text") or ""):
+            elif named and asks_something(text):
+                # "can i at least do this from home": a word names the topic outright
+                return await answers()[named].run(dispatcher, tracker, domain)
+            elif not asks_something(text):
                 # "6 years. 6 *bastard* years.": nothing was asked, so a human reply, not
                 # "I have nothing on that"
                 return await ActionStatement().run(dispatcher, tracker, domain)

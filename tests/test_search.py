@@ -213,3 +213,20 @@ def test_pay_figures_as_close_as_the_best_are_shown_with_it_about_no_level(kb):
         assert figure(pay.figure) in reply.text
     assert reply.slot("role") is None and any(
         e.get("name") == "role" for e in reply.events if e.get("event") == "slot")
+
+
+def test_a_word_naming_a_topic_answers_when_nothing_is_close():
+    home = tracker("nlu_fallback", text="can i at least do this from home",
+                   matches=[("fact:remote_work/remote_setup", 0.32)])
+    assert run(ActionSearchAnswer(), home).slot("last_topic") == "ask_remote"
+    # two topics named: no guess between them
+    both = tracker("nlu_fallback", text="is a remote course any use?",
+                   matches=[("fact:remote_work/remote_setup", 0.2)])
+    assert run(ActionSearchAnswer(), both).responses == ["utter_search_no_match"]
+
+
+def test_is_it_worth_it_with_nothing_close_is_what_speaks_for_the_last_subject(kb):
+    worth = tracker("nlu_fallback", text="is it worth it?", slots={
+        "role": "team_lead", "last_topic": "ask_role_duties"},
+        matches=[("fact:training_options/short_programs_favored", 0.25)])
+    assert run(ActionSearchAnswer(), worth).slot("last_topic") == "compare_roles"

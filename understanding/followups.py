@@ -54,3 +54,11 @@ def asks_next_level(text: str) -> bool:
 def self_described(text: str, start: int) -> bool:
     """Whether the words before `start` say the person is what follows ("been a ", "I'm a ")."""
     return bool(_SELF.search(text[:start].lower()))
+
+
+_WORTH = re.compile(r"\bworth (?:it|the|doing|going)\b|\bworthwhile\b")
+
+
+def asks_worth(text: str) -> bool:
+    """Whether the message asks if something is worth it ("is it worth it?")."""
+    return bool(_WORTH.search(text.lower()))

@@ -299,3 +299,24 @@ def plain_request(text: str) -> str | None:
 def talks_pay(text: str) -> bool:
     """Whether the message speaks of pay ("agents should earn more")."""
     return bool(_PAY.search(text.lower()))
+
+
+# Words that name a topic outright, for a message nothing in the knowledge base is close to and
+# the classifier could not read ("can i at least do this from home", "what tools should i get
+# good at"): the topic's answer is a better reply than "I have nothing on that".
+_TOPIC_WORDS = [
+    ("ask_remote", r"\bfrom home\b|\bremote(?:ly)?\b|\bwfh\b|\bhybrid\b"),
+    ("ask_tools", r"\btools?\b|\bsoftware\b|\bcrm\b|\bsystems? (?:to|i) (?:learn|know)\b"),
+    ("ask_visa", r"\bvisas?\b|\bimmigrat|\bwork abroad\b|\bmove abroad\b"),
+    ("ask_ai", r"\bai\b|\bartificial intelligence\b|\brobots?\b|\bautomat|\bchatbots?\b"),
+    ("ask_education", r"\bcertificat|\bcourses?\b|\bdegree\b|\bdiploma\b|\bbootcamp\b"),
+    ("ask_job_search", r"\bresume\b|\bcv\b|\bcover letter\b|\binterviews?\b|\blinkedin\b"),
+]
+_TOPIC_PATTERNS = [(topic, re.compile(p)) for topic, p in _TOPIC_WORDS]
+
+
+def topic_named(text: str) -> str | None:
+    """The topic a word of the message names outright, if exactly one does."""
+    plain = text.lower()
+    found = {topic for topic, pattern in _TOPIC_PATTERNS if pattern.search(plain)}
+    return found.pop() if len(found) == 1 else None
