@@ -177,9 +177,8 @@ class CompareRolesAnswer(Answer):
             roles = [tracker.get_slot("role"), roles[0]]
         if len(roles) == 1 and not mentioned(tracker, "role"):
             # "is it worth it?" after the team lead: the level against the one below it
-            ladder = [r.id for r in kb.ladder()]
-            at = ladder.index(roles[0])
-            roles.append(ladder[at - 1] if at else ladder[at + 1])
+            other = kb.role_below(roles[0]) or kb.next_role(roles[0])
+            roles += [other.id] if other else []
         if len(roles) < 2:
             say(dispatcher, "utter_ask_roles_to_compare",
                 [("Team lead vs manager",

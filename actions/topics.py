@@ -33,10 +33,10 @@ ONE_FACT_MARGIN = 0.08
 PLACE_TOPICS = {"ask_visa", "ask_remote"}
 
 
-def names_place(kb: CareerKnowledge, country_id: str, text: str) -> bool:
-    """Whether the text names the country by any of its names ("the UK", "Britain")."""
+def names_place(names: list[str], text: str) -> bool:
+    """Whether the text uses one of a country's names ("the UK", "Britain")."""
     plain = f" {re.sub(r'[^a-z ]+', ' ', text.lower())} "
-    return any(f" {p.phrase} " in plain for p in kb.entity_phrases() if p.country == country_id)
+    return any(f" {name} " in plain for name in names)
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ class TopicAnswer:
         elif self.topic in PLACE_TOPICS and (country := next(iter(mentioned(tracker, "country")),
                                                               None)):
             # "and in the UK?" after visas: the facts that name the UK, if any do
-            there = [f for f in facts if names_place(kb, country, f.text)]
+            names = [p.phrase for p in kb.entity_phrases() if p.country == country]
+            there = [f for f in facts if names_place(names, f.text)]
             if there:
                 facts, named, subjects = there, there, {"country": country}
         lines = [fact_line(kb, f, i < IN_FULL or bool(named), spec.per_line_sources)

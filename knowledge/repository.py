@@ -106,7 +106,8 @@ class CareerKnowledge:
                 figures=tuple(figs[f["kind"], f["id"]]), compare=f["compare"], rank=f["rank"],
                 see=tuple(f["see"]), sources=src(f["kind"], f["id"]))
         self._aliases = {(a["label"], a["phrase"]): a["owner_id"] for a in tables["aliases"]}
-        self._alias_rows = tuple(tables["aliases"])
+        self._phrases = tuple(Phrase(a["label"], a["owner_id"], a["phrase"], a["country_id"])
+                              for a in tables["aliases"])
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -132,6 +133,11 @@ class CareerKnowledge:
     def next_role(self, role_id: str) -> Role | None:
         nxt = self.role(role_id).next_id
         return self._roles[nxt] if nxt else None
+
+    def role_below(self, role_id: str) -> Role | None:
+        """The level whose next step up is this one; None for the first."""
+        self.role(role_id)  # an unknown id is an error, as everywhere
+        return next((r for r in self._roles.values() if r.next_id == role_id), None)
 
     def pay_figures(self, compare: str | None = None) -> tuple[PayFigure, ...]:
         """All general pay figures, or those answering one question (e.g. "median_annual_pay");
@@ -216,8 +222,7 @@ class CareerKnowledge:
 
     def entity_phrases(self) -> tuple[Phrase, ...]:
         """Every name and alias: the entity pipeline's patterns."""
-        return tuple(Phrase(a["label"], a["owner_id"], a["phrase"], a["country_id"])
-                     for a in self._alias_rows)
+        return self._phrases
 
     def documents(self) -> dict[str, str]:
         """File name -> title of the source documents."""

@@ -15,6 +15,8 @@ def test_ladder_and_next_levels(kb):
     assert (kb.role("team_lead").median_usd, kb.role("team_lead").average_usd) == (62000, 65000)
     assert kb.next_role("team_lead").id == "manager"
     assert kb.next_role("director") is None
+    assert kb.role_below("manager").id == "team_lead"
+    assert kb.role_below(kb.ladder()[0].id) is None
 
 
 def test_unknown_ids_raise_a_clear_error(kb):

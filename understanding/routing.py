@@ -30,8 +30,11 @@ IN_PASSING = {"representative"}
 # "how do I become a team lead", "how long to get there": the way up to the role.
 _BECOME = re.compile(r"\b(?:become|becoming|get(?:ting)? (?:to|promoted)|promot|move up|"
                      r"step up|make it to|reach)\b")
-_STUDY = re.compile(r"\b(?:bachelors?|bachelor's|degrees?|diplomas?|courses?|certificat\w*|"
-                    r"certs?|college|university|uni|school|study|studying|qualifications?)\b")
+# Words that name study: with a role, the question is about education ("is a bachelors worth
+# it to become a manager"); alone, with nothing close, they name the education topic.
+_STUDY_WORDS = (r"\b(?:bachelors?|bachelor's|degrees?|diplomas?|courses?|certificat\w*|certs?|"
+                r"college|university|uni|school|study|studying|qualifications?|bootcamps?)\b")
+_STUDY = re.compile(_STUDY_WORDS)
 # An entry the message names by its own name ("what is AHT", "is Zendesk hard to learn") is the
 # subject before any role or career named around it ("my supervisor says we miss our SLA").
 NAMED_FACT_TOPICS = {"metric": "ask_metrics", "tool": "ask_tools",
@@ -277,7 +280,7 @@ _ADVICE = re.compile(r"\b(?:point me in the right direction|"
                      r"what (?:else )?(?:should|do|can|could|would) i "
                      r"(?:even |actually |possibly |else )?do|"
                      r"where (?:do|should|can) i (?:start|begin|go from here)|any (?:advice|tips|"
-                     r"suggestions)|what are my options|what else (?:could|can) i do|"
+                     r"suggestions)|what are my options|"
                      r"what now|(?:don't|do not) know what to do)\b")
 
 
@@ -309,7 +312,7 @@ _TOPIC_WORDS = [
     ("ask_tools", r"\btools?\b|\bsoftware\b|\bcrm\b|\bsystems? (?:to|i) (?:learn|know)\b"),
     ("ask_visa", r"\bvisas?\b|\bimmigrat|\bwork abroad\b|\bmove abroad\b"),
     ("ask_ai", r"\bai\b|\bartificial intelligence\b|\brobots?\b|\bautomat|\bchatbots?\b"),
-    ("ask_education", r"\bcertificat|\bcourses?\b|\bdegree\b|\bdiploma\b|\bbootcamp\b"),
+    ("ask_education", _STUDY_WORDS),
     ("ask_job_search", r"\bresume\b|\bcv\b|\bcover letter\b|\binterviews?\b|\blinkedin\b"),
 ]
 _TOPIC_PATTERNS = [(topic, re.compile(p)) for topic, p in _TOPIC_WORDS]
