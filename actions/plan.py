@@ -4,6 +4,7 @@ base); it is saved by sender id, so a person who comes back later continues wher
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,13 +20,16 @@ from actions.plan_form import ELSEWHERE, NOT_SURE, UNKNOWN_YEARS
 from actions.plan_store import plans
 from actions.replies import bullets, say, sources
 from knowledge.repository import UnknownEntry
-from ops.forget import forget_event
+from ops.forget import FORGET_KEY, delete_conversation, forget_event
 from plans.builder import build_plan
 from plans.export import to_markdown
-from plans.links import token_for
+from plans.links import path_for
 from plans.profile import Profile
 from plans.saved import SavedPlan
+from plans.settings import link_ttl
 from plans.store import PlanStore
+
+logger = logging.getLogger(__name__)
 
 # The answers of one plan's questions: cleared once the plan is built, so the next plan asks
 # again. The place is kept: it is where the person works, not an answer to this plan only.
@@ -145,16 +149,13 @@ def answers_of(profile: Profile) -> list[EventType]:
             SlotSet("plan_country", profile.country_id)]
 
 
-# intent -> what it does to the saved plan (None: only looks)
-MOVES: dict[str, Callable[[PlanStore, str], SavedPlan | None]] = {
+# intent -> what it does to the saved plan; any other intent (repeat, resume, show) only looks
+MOVES: dict[str, Callable[[PlanStore, str, str | None], SavedPlan | None]] = {
     "plan_next": PlanStore.next,
     "plan_back": PlanStore.back,
     "plan_skip": PlanStore.skip,
     "plan_done": PlanStore.mark_done,
     "plan_restart": PlanStore.restart,
-    "plan_repeat": PlanStore.current,
-    "plan_resume": PlanStore.current,
-    "plan_show": PlanStore.current,
 }
 
 
@@ -167,10 +168,14 @@ class ActionPlanStep(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or "plan_resume"
-        move = MOVES.get(intent, PlanStore.current)
+        move = MOVES.get(intent)
+        # the message's id makes a step idempotent: the same message sent again (its reply
+        # was lost) shows the plan where that message left it instead of moving it again
+        message_id = tracker.latest_message.get("message_id")
         try:
             before = plans().current(tracker.sender_id)
-            saved = move(plans(), tracker.sender_id) if before is not None else None
+            saved = (before if before is None or move is None
+                     else move(plans(), tracker.sender_id, message_id))
         except SQLAlchemyError:
             return unavailable(dispatcher)
         if before is None or saved is None:
@@ -195,26 +200,31 @@ class ActionPlanExport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
+        on_page = tracker.get_latest_input_channel() == "socketio"
         try:
             saved = plans().load(tracker.sender_id)
+            # On the website: a download link (served by the page, channels/webpage.py).
+            token = plans().link_for(tracker.sender_id) if saved and on_page else None
         except SQLAlchemyError:
             return unavailable(dispatcher)
         if saved is None:
             say(dispatcher, "utter_no_plan")
             return []
-        if tracker.get_latest_input_channel() == "socketio":
-            # On the website: a download link (served by the page, channels/webpage.py).
-            say(dispatcher, "utter_plan_download", link=f"/plan/{token_for(saved.sender_id)}.md")
+        if token is not None:
+            say(dispatcher, "utter_plan_download", link=path_for(token),
+                minutes=link_ttl() // 60)
         else:
             say(dispatcher, "utter_plan_export", markdown=to_markdown(saved))
         return []
 
 
 class ActionPlanDelete(Action):
-    """After the person confirmed ("forget me"): the plan and its progress go, the plan's
-    answers, and the whole conversation: the restart event marked to forget makes the Rasa
-    server's tracker store delete it once this turn is over (ops/tracker_store.py; deleting it
-    here would be undone when Rasa saves the turn), and the next message starts afresh."""
+    """After the person confirmed ("forget me"): the stored conversation, the plan, its progress
+    and download links go, then the plan's answers; "deleted" is said only once that succeeded.
+    The restart event marked to forget makes the Rasa server's tracker store drop this last turn
+    too (and the conversation kept in its memory, and the sentence cache's copies of what the
+    person wrote: ops/tracker_store.py), and the next message starts afresh. The marker in the
+    reply tells the web page to clear the chat it saved (web/app.js)."""
 
     def name(self) -> str:
         return "action_plan_delete"
@@ -222,9 +232,14 @@ class ActionPlanDelete(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         try:
+            delete_conversation(tracker.sender_id)
             deleted = plans().delete(tracker.sender_id)
-        except SQLAlchemyError:
-            return unavailable(dispatcher)
+        except Exception:  # a database that is down or refuses: nothing is claimed
+            logger.exception("forgetting %s failed", tracker.sender_id)
+            say(dispatcher, "utter_forget_failed")
+            return []
         say(dispatcher, "utter_plan_deleted" if deleted else "utter_plan_nothing_to_delete")
+        if tracker.get_latest_input_channel() == "socketio":
+            dispatcher.utter_message(json_message={FORGET_KEY: True})
         return [*(SlotSet(slot, None) for slot in (*PLAN_ANSWERS, "plan_region", "plan_country")),
                 forget_event()]

@@ -39,19 +39,20 @@ def pending(sender_id: str) -> int:
 
 
 async def run_turn(on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                   message: UserMessage) -> bool:
-    """Hands ``message`` to Rasa; True when Rasa processed it. Over the bound, or when it fails,
-    the person is told so through the message's output channel and False is returned."""
+                   message: UserMessage) -> str | None:
+    """Hands ``message`` to Rasa; None when Rasa processed it. Over the bound, or when it
+    fails, the person is told so through the message's output channel, and what they were told
+    (``BUSY`` or ``FAILED``) is returned."""
     sender = message.sender_id or ""
     if _pending[sender] >= MAX_PENDING:
         logger.warning("%s has %d messages pending: one more was refused", sender,
                        _pending[sender])
         await _tell(message.output_channel, sender, BUSY)
-        return False
+        return BUSY
     _pending[sender] += 1
     try:
         await on_new_message(message)
-        return True
+        return None
     except CancelledError:
         # the client went away (Sanic cancels the handler): nobody is left to tell
         logger.error("handling a message of %s was cancelled", sender)
@@ -59,7 +60,7 @@ async def run_turn(on_new_message: Callable[[UserMessage], Awaitable[Any]],
     except Exception:
         logger.exception("the message of %s failed", sender)
         await _tell(message.output_channel, sender, FAILED)
-        return False
+        return FAILED
     finally:
         _pending[sender] -= 1
         if _pending[sender] <= 0:

@@ -23,11 +23,17 @@ import logging
 import os
 import re
 import sys
+import threading
+from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from plans.store import PlanStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WEB_DIR = PROJECT_ROOT / "web"
@@ -44,8 +50,10 @@ FILES = {
     "/vendor/webchat.js": (str(WIDGET_BUNDLE), "text/javascript; charset=utf-8"),
 }
 
-# /plan/<signed token>.md: a person's plan, by the link the bot gave them (plans/links.py)
-PLAN_PATH = re.compile(r"/plan/([A-Za-z0-9_-]{1,400}\.[0-9a-f]{32})\.md")
+# /plan/<token>.md: a person's plan, by the link the bot gave them (plans/links.py); the token is
+# a key to the plan, so it is never written to the log
+PLAN_PATH = re.compile(r"/plan/([^/]*)\.md")
+PLAN_IN_LOG = re.compile(r"/plan/[^ ?#]*")
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +98,9 @@ class PageHandler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def __init__(self, *args, web_dir: Path, rasa_port: int, socket_url: str | None,
-                 **kwargs) -> None:
+                 plans: Callable[[], PlanStore], **kwargs) -> None:
         self.web_dir, self.rasa_port, self.socket_url = web_dir, rasa_port, socket_url
+        self.plans = plans
         super().__init__(*args, **kwargs)
 
     def do_HEAD(self) -> None:  # noqa: N802 (the name http.server calls)
@@ -128,26 +137,21 @@ class PageHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, body, content_type, with_body)
 
     def _serve_plan(self, token: str, with_body: bool) -> None:
-        """The person's plan as a Markdown download, by the signed link the bot gave them."""
+        """The person's plan as a Markdown download, by the link the bot gave them."""
         from plans.export import to_markdown
-        from plans.links import sender_for
-        from plans.store import PlanStore
 
-        sender_id = sender_for(token)
-        if sender_id is None:
-            self._send(HTTPStatus.NOT_FOUND, b"no such plan\n", "text/plain; charset=utf-8",
-                       with_body)
-            return
         try:
-            saved = PlanStore().load(sender_id)
+            store = self.plans()
+            sender_id = store.sender_for_link(token)
+            saved = store.load(sender_id) if sender_id is not None else None
         except Exception:  # a database that is down: say so, keep serving the page
-            logger.exception("could not read the plan of %s", sender_id)
+            logger.exception("could not read a plan")
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"the plans can't be read right now\n",
                        "text/plain; charset=utf-8", with_body)
             return
         if saved is None:
-            self._send(HTTPStatus.NOT_FOUND, b"no plan saved for this conversation\n",
-                       "text/plain; charset=utf-8", with_body)
+            self._send(HTTPStatus.NOT_FOUND, b"this link has expired or opens no plan: ask the "
+                       b"bot for your plan again\n", "text/plain; charset=utf-8", with_body)
             return
         self._send(HTTPStatus.OK, to_markdown(saved).encode(), "text/markdown; charset=utf-8",
                    with_body, download="career-plan.md")
@@ -169,14 +173,43 @@ class PageHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
-        logger.info("%s %s", self.address_string(), format % args)
+        logger.info("%s %s", self.address_string(),
+                    PLAN_IN_LOG.sub("/plan/<link>", format % args))
+
+
+class OnFirstUse:
+    """The server's one plan store, opened when the first download asks for it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._store: PlanStore | None = None
+
+    def __call__(self) -> PlanStore:
+        with self._lock:
+            if self._store is None:
+                from plans.store import PlanStore
+
+                store = PlanStore()
+                store.create_all()
+                self._store = store
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.dispose()
+                self._store = None
 
 
 def make_server(host: str, port: int, rasa_port: int, socket_url: str | None = None,
                 web_dir: Path = WEB_DIR) -> ThreadingHTTPServer:
-    handler = partial(PageHandler, web_dir=web_dir, rasa_port=rasa_port, socket_url=socket_url)
+    """The page server; ``server.plans.close()`` (also done by ``main``) closes its database."""
+    plans = OnFirstUse()
+    handler = partial(PageHandler, web_dir=web_dir, rasa_port=rasa_port, socket_url=socket_url,
+                      plans=plans)
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
+    server.plans = plans  # type: ignore[attr-defined]
     return server
 
 
@@ -201,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
+        server.plans.close()  # type: ignore[attr-defined]
     return 0
 
 

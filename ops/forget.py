@@ -29,6 +29,8 @@ from typing import Any
 from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from knowledge.database import engine_options
+
 FORGET_KEY = "forget"
 
 # Rasa's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent), as much as deleting needs
@@ -56,7 +58,7 @@ def tracker_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.drivername == "postgres":  # accepted by ops.endpoints, not by SQLAlchemy
         parsed = parsed.set(drivername="postgresql")
-    return create_engine(parsed, future=True, pool_pre_ping=True)
+    return create_engine(parsed, future=True, **engine_options(str(parsed)))
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,22 @@ class Forgotten:
         return f"{self.sender_id}: {plan}; {conversation}"
 
 
+def delete_conversation(sender_id: str, env: Mapping[str, str] | None = None) -> int | None:
+    """Deletes the conversation from Rasa's SQL tracker store (TRACKER_STORE_URL); the number
+    of events deleted, or None when conversations are kept in the Rasa server's memory."""
+    env = os.environ if env is None else env
+    tracker_url = (env.get("TRACKER_STORE_URL") or "").strip()
+    if not tracker_url:
+        return None
+    engine = tracker_engine(tracker_url)
+    try:
+        with engine.begin() as connection:
+            stored = inspect(connection).has_table(_events.name)
+            return delete_events(connection, sender_id) if stored else 0
+    finally:
+        engine.dispose()
+
+
 def _delete(sender_id: str, env: Mapping[str, str]) -> Forgotten:
     from plans.store import PlanStore
 
@@ -86,17 +104,7 @@ def _delete(sender_id: str, env: Mapping[str, str]) -> Forgotten:
         plan = store.delete(sender_id)
     finally:
         store.dispose()
-    events: int | None = None
-    tracker_url = (env.get("TRACKER_STORE_URL") or "").strip()
-    if tracker_url:
-        engine = tracker_engine(tracker_url)
-        try:
-            with engine.begin() as connection:
-                stored = inspect(connection).has_table(_events.name)
-                events = delete_events(connection, sender_id) if stored else 0
-        finally:
-            engine.dispose()
-    return Forgotten(sender_id, plan, events)
+    return Forgotten(sender_id, plan, delete_conversation(sender_id, env))
 
 
 async def _delete_in_lock(sender_id: str, env: Mapping[str, str]) -> Forgotten:

@@ -83,7 +83,7 @@ def test_the_questions_lead_to_a_saved_plan_and_stepping_works(bot, kb: CareerKn
     me = person()
     reply = build_plan(bot.ask, me)
     assert kb.career("hr_recruitment").name in reply and step_number(reply)[0] == 1
-    saved = PlanStore(bot.url).load(me)
+    saved = PlanStore(bot.url).load(f"rest:{me}")
     assert saved is not None and saved.profile.current_role_id == "team_lead"
     assert saved.profile.region_id == "western_europe" and saved.profile.years_in_service == 4
     assert saved.profile.target_career_id == "hr_recruitment"
@@ -114,7 +114,7 @@ def test_stopping_half_way_keeps_nothing_and_the_bot_goes_on(bot, kb):
     me = person()
     bot.ask(me, "start my plan")
     assert "stopped" in bot.ask(me, "stop")
-    assert PlanStore(bot.url).load(me) is None
+    assert PlanStore(bot.url).load(f"rest:{me}") is None
     assert amount(kb.role("team_lead").median_usd, "USD") in bot.ask(
         me, "what does a team lead make?")
 
@@ -124,10 +124,10 @@ def test_deleting_asks_first_and_then_forgets(bot):
     build_plan(bot.ask, me)
     assert "can't be undone" in bot.ask(me, "delete my plan")
     assert "kept" in bot.ask(me, "no")
-    assert PlanStore(bot.url).load(me) is not None
+    assert PlanStore(bot.url).load(f"rest:{me}") is not None
     bot.ask(me, "forget me")
     assert "deleted" in bot.ask(me, "yes")
-    assert PlanStore(bot.url).load(me) is None
+    assert PlanStore(bot.url).load(f"rest:{me}") is None
     assert "don't have a plan" in bot.ask(me, "where was I?")
 
 
@@ -145,8 +145,8 @@ def test_twenty_people_at_once_each_get_their_own_plan(bot):
         results = list(pool.map(one, range(20)))
     store = PlanStore(bot.url)
     for me, expected_step in results:
-        saved = store.load(me)
-        assert saved is not None and saved.sender_id == me
+        saved = store.load(f"rest:{me}")
+        assert saved is not None and saved.sender_id == f"rest:{me}"
         assert saved.position.number == expected_step
         assert step_number(bot.ask(me, "where was I?"))[0] == expected_step
 

@@ -113,7 +113,7 @@ def test_the_bot_recovers_when_postgresql_drops_every_connection(bot, kb):
     assert "Step 2 of" in bot.ask(me, "next")
     assert terminate_connections(bot.database_url) > 0
     assert "Step 2 of" in bot.ask(me, "where was I?")
-    saved = PlanStore(bot.database_url).load(me)
+    saved = PlanStore(bot.database_url).load(f"rest:{me}")
     assert saved is not None and saved.position.number == 2
     rasa_log = bot.rasa[0][0].log.read_text(errors="replace")
     assert "Falling back to use the 'InMemoryTrackerStore'" not in rasa_log
@@ -131,7 +131,7 @@ def test_a_message_over_the_size_limit_is_refused_at_the_edge_and_by_rasa(bot):
         assert response.status_code == 413, (url, response.status_code, response.text[:200])
         assert response.headers["Content-Type"].startswith("application/json")
         assert "larger than 128 KiB" in response.json()["error"]
-    assert bot.events(me) == []  # nothing reached the conversation
+    assert bot.events(f"rest:{me}") == []  # nothing reached the conversation
     # a long message within the limit is answered
     reply = post(bot.webhook, me, "I want to know about pay " + "really " * 2800)
     assert reply.status == 200 and reply.text.strip(), reply
@@ -147,15 +147,15 @@ def test_forget_me_deletes_the_plan_and_the_conversation(bot):
     build_plan(bot, other)
     assert "can't be undone" in bot.ask(me, "forget me")
     assert "deleted" in bot.ask(me, "yes")
-    assert PlanStore(bot.database_url).load(me) is None
-    assert bot.events(me) == []  # the whole conversation, this turn included
+    assert PlanStore(bot.database_url).load(f"rest:{me}") is None
+    assert bot.events(f"rest:{me}") == []  # the whole conversation, this turn included
     # the next message starts a new conversation, which knows nothing of the old one
     assert "don't have a plan" in bot.ask(me, "where was I?")
-    events = bot.events(me)
+    events = bot.events(f"rest:{me}")
     assert [e["event"] for e in events[:3]] == ["action", "session_started", "action"]
     assert [e["text"] for e in events if e["event"] == "user"] == ["where was I?"]
     # nobody else's data
-    assert PlanStore(bot.database_url).load(other) is not None
+    assert PlanStore(bot.database_url).load(f"rest:{other}") is not None
     assert "Step 1 of" in bot.ask(other, "where was I?")
 
 
@@ -164,15 +164,18 @@ def test_the_admin_command_deletes_a_persons_data_by_sender_id(bot):
     me, other = person("admin-forget"), person("kept")
     build_plan(bot, me)
     build_plan(bot, other)
-    stored = len(bot.events(me))
-    result = subprocess.run([sys.executable, "-m", "ops.forget", me], cwd=PROJECT_ROOT,
+    stored = len(bot.events(f"rest:{me}"))
+    result = subprocess.run([sys.executable, "-m", "ops.forget", f"rest:{me}"],
+                            cwd=PROJECT_ROOT,
                             env={**bot.env, "DATABASE_URL": bot.database_url},
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert f"{me}: deleted its plan; deleted the conversation ({stored} events)" \
+    assert f"rest:{me}: deleted its plan; deleted the conversation ({stored} events)" \
         in result.stdout
-    assert PlanStore(bot.database_url).load(me) is None and bot.events(me) == []
-    assert PlanStore(bot.database_url).load(other) is not None and bot.events(other)
+    assert PlanStore(bot.database_url).load(f"rest:{me}") is None
+    assert bot.events(f"rest:{me}") == []
+    assert PlanStore(bot.database_url).load(f"rest:{other}") is not None
+    assert bot.events(f"rest:{other}")
     assert "don't have a plan" in bot.ask(me, "where was I?")
     again = subprocess.run([sys.executable, "-m", "ops.forget", person("nobody")],
                            cwd=PROJECT_ROOT, env=bot.env, capture_output=True, text=True,

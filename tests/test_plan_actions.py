@@ -4,6 +4,7 @@ saving, every stepping command with "step n of N", export, deletion, a database 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from actions import knowledge_base, plan_store
 from actions.plan import ActionPlanBuild, ActionPlanDelete, ActionPlanExport, ActionPlanStep
@@ -132,7 +133,49 @@ def test_a_database_that_is_down_gets_a_kind_reply(kb):
     plan_store.use(PlanStore("postgresql+psycopg2://postgres@127.0.0.1:9/nowhere"))
     assert step("plan_next").responses == ["utter_plan_unavailable"]
     assert build(kb).responses == ["utter_plan_unavailable"]
-    assert run(ActionPlanDelete(), tracker("affirm")).responses == ["utter_plan_unavailable"]
+    forget = run(ActionPlanDelete(), tracker("affirm"))
+    assert forget.responses == ["utter_forget_failed"] and forget.events == []
+
+
+def test_the_same_message_twice_moves_the_plan_once(kb, store):
+    """A client that lost the reply sends the message again with its id: no second step."""
+    build(kb)
+
+    def next_with(message_id: str):
+        t = tracker("plan_next")
+        t.latest_message["message_id"] = message_id
+        return run(ActionPlanStep(), t)
+
+    assert "Step 2 of" in next_with("m-1").text
+    assert "Step 2 of" in next_with("m-1").text
+    assert store.load(PERSON).position.number == 2
+    assert "Step 3 of" in next_with("m-2").text
+    assert "Step 4 of" in step("plan_next").text  # without an id every message moves
+
+
+def test_forgetting_deletes_the_stored_conversation_before_saying_so(kb, store, tmp_path,
+                                                                      monkeypatch):
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = create_engine(tracker_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, "
+                                "sender_id VARCHAR(255) NOT NULL, data TEXT)"))
+        connection.execute(text("INSERT INTO events (sender_id, data) VALUES "
+                                "(:me, '{}'), (:me, '{}'), ('someone-else', '{}')"),
+                           {"me": PERSON})
+    monkeypatch.setenv("TRACKER_STORE_URL", tracker_url)
+    build(kb)
+    reply = run(ActionPlanDelete(), tracker("affirm"))
+    assert reply.responses == ["utter_plan_deleted"]
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT sender_id FROM events")).scalars().all()
+    assert left == ["someone-else"]
+    # a tracker store that cannot be reached: nothing is said to be deleted, the plan stays
+    build(kb)
+    monkeypatch.setenv("TRACKER_STORE_URL", "postgresql+psycopg2://postgres@127.0.0.1:9/x")
+    failed = run(ActionPlanDelete(), tracker("affirm"))
+    assert failed.responses == ["utter_forget_failed"] and store.load(PERSON) is not None
+    engine.dispose()
 
 
 def test_pay_asked_in_india_then_the_us_chosen_for_the_plan_builds_for_the_us(kb, store):

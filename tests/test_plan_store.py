@@ -318,3 +318,42 @@ def test_the_database_is_database_url_else_a_sqlite_file_under_var(monkeypatch) 
     assert settings.database_url() == f"sqlite:///{VAR_DIR / 'plans.db'}"
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/coach")
     assert settings.database_url() == "postgresql://db.example/coach"
+
+
+# --- namespaces (channels/senders.py) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("bare, adopter, others", [
+    ("U04ABCDEF", "slack:U04ABCDEF", ["rest:U04ABCDEF", "web:U04ABCDEF"]),
+    ("123456789", "telegram:123456789", ["rest:123456789", "slack:123456789"]),
+    ("0123456789abcdef0123456789abcdef", "web:0123456789abcdef0123456789abcdef",
+     ["rest:0123456789abcdef0123456789abcdef"]),
+    ("alice", "rest:alice", ["web:alice", "slack:alice", "telegram:alice"]),
+])
+def test_a_plan_saved_before_namespaces_is_adopted_by_its_own_channel_only(
+        store, plan, bare, adopter, others):
+    store.save(bare, plan)
+    for other in others:
+        assert store.load(other) is None, other
+    saved = store.load(adopter)
+    assert saved is not None and saved.sender_id == adopter
+    assert store.load(bare) is None  # moved, once
+    assert store.next(adopter).position.number == 2
+
+
+def test_a_table_from_before_the_idempotent_steps_gets_its_column(tmp_path, plan):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    old = metadata.tables["plan_plans"]
+    with engine.begin() as connection:
+        columns = ", ".join(f"{c.name} {c.type.compile(engine.dialect)}"
+                            for c in old.columns if c.name != "last_move")
+        connection.exec_driver_sql(f"CREATE TABLE plan_plans ({columns}, "
+                                   "PRIMARY KEY (sender_id))")
+    engine.dispose()
+    s = PlanStore(url)
+    s.create_all()
+    s.save("rest:me", plan)
+    assert s.next("rest:me", "m1").position.number == 2
+    assert s.next("rest:me", "m1").position.number == 2
+    s.dispose()
