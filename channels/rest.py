@@ -38,6 +38,7 @@ from rasa.core.channels.rest import QueueOutputChannel
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -156,6 +157,10 @@ def parse_body(body: bytes, default_channel: str = "rest") -> RestMessage:
     return RestMessage(sender, text, metadata, channel, message_id)
 
 
+def too_large(_: Request, __: Exception) -> HTTPResponse:
+    return response.json({"error": TOO_LARGE}, status=413)
+
+
 def authorized(request: Request, token: str | None) -> bool:
     if not token:
         return True
@@ -184,8 +189,10 @@ class RestInput(RasaRestInput):
 
         @webhook.listener("before_server_start")
         async def limit_requests(app: Sanic, _: Any) -> None:
-            # Sanic's default is 100 MB: nothing this server takes is near this limit
+            # Sanic's default is 100 MB: nothing this server takes is near this limit. Sanic
+            # refuses a larger body before reading it, with an HTML page: a JSON reason here.
             app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+            app.error_handler.add(PayloadTooLarge, too_large)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
