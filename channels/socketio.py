@@ -49,12 +49,17 @@ FORGET_EVENT = "forget"
 
 
 def legacy_plan_saved(bare_id: str) -> bool:
-    """Whether a plan is saved under a website session id from before namespaces."""
+    """Whether a plan is saved under a website session id from before namespaces (False when
+    the plans cannot be read: the person then starts a new session)."""
     from plans.store import PlanStore
 
     store = PlanStore()
     try:
+        store.create_all()
         return store.has_plan(bare_id)
+    except Exception:
+        logger.exception("socket.io: could not look for a plan saved before namespaces")
+        return False
     finally:
         store.dispose()
 

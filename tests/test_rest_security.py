@@ -63,7 +63,9 @@ class Webhook:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Webhook]:
-    # one server for the module: Sanic 21 prepares its classes once per process (TouchUp)
+    # Sanic 21 rewrites its request handling once per process unless in test mode, so a second
+    # in-process server (another test module's) would fail to start
+    Sanic.test_mode = True
     rasa = StandIn()
     app = Sanic(f"rest-{uuid.uuid4().hex[:8]}")
     app.blueprint(RestInput(token=TOKEN).blueprint(rasa), url_prefix="/webhooks/rest")
