@@ -84,8 +84,21 @@ echo "starting the chat page on $WEB_HOST:$WEB_PORT (log: var/log/web.log)"
 "${web_cmd[@]}" > var/log/web.log 2>&1 &
 pids+=($!)
 
-# Ready when the REST channel answers; give up (and say why) if a process dies first.
-for _ in $(seq 1 180); do
+# Ready when a real question gets a real answer (a server that is up but failed to load the model
+# answers nothing); give up, and say why, if a process dies first or it takes too long.
+question='{"sender": "make-run-check", "message": "what does a team lead make?"}'
+auth=()
+if [ -n "${REST_TOKEN:-}" ]; then auth=(-H "Authorization: Bearer $REST_TOKEN"); fi
+answered() {
+  curl -sf --max-time 60 "${auth[@]}" -H 'Content-Type: application/json' -d "$question" \
+    "http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook" \
+    | "$VENV/bin/python" -c 'import json, sys
+replies = json.load(sys.stdin)
+sys.exit(0 if any("$" in r.get("text", "") for r in replies) else 1)' 2>/dev/null
+}
+ready=false
+unanswered=0
+for _ in $(seq 1 240); do
   for pid in "${pids[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "error: a server stopped while starting; the end of its log:" >&2
@@ -93,9 +106,21 @@ for _ in $(seq 1 180); do
       exit 1
     fi
   done
-  if curl -sf "http://127.0.0.1:$RASA_PORT/webhooks/rest/" > /dev/null; then break; fi
+  if curl -sf "http://127.0.0.1:$RASA_PORT/webhooks/rest/" > /dev/null; then
+    if answered; then ready=true; break; fi
+    # up but not answering: give the action server a few seconds more, not minutes
+    unanswered=$((unanswered + 1))
+    if [ "$unanswered" -ge 10 ]; then break; fi
+  fi
   sleep 1
 done
+if ! $ready; then
+  echo "error: Career Coach is not running: the test question (\"what does a team lead" \
+       "make?\") got no answer with a figure. The model or the action server did not load," \
+       "or the action server cannot be reached. The end of the logs:" >&2
+  tail -n 20 var/log/rasa.log var/log/actions.log var/log/web.log >&2
+  exit 1
+fi
 
 page_host=$WEB_HOST
 case "$page_host" in 127.0.0.1|0.0.0.0|::|"") page_host=localhost ;; esac
