@@ -6,6 +6,7 @@ forget marker reaches the page as its own event."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import uuid
 from collections.abc import Iterator
@@ -192,3 +193,22 @@ def test_a_session_from_before_keeps_its_plan(site, kb):
     assert confirmed.split(".")[0] == legacy
     assert store.load(f"web:{legacy}") is not None  # adopted under the namespaced id
     store.dispose()
+
+
+def test_a_socketio_packet_over_the_byte_limit_never_reaches_the_channel(site):
+    """engine.io's own limit is 1 MB by default; here it is the REST body's 128 KiB, so the
+    channel's handler (which would answer TOO_LONG) never sees the packet."""
+    url, rasa = site
+
+    async def scenario() -> None:
+        async with Browser(url) as browser:
+            session = await browser.session()
+            seen = len(rasa.seen)
+            # the server may drop the connection at once
+            with contextlib.suppress(Exception):
+                await browser.say("é" * 100_000, session)  # 200 KB as UTF-8
+            with pytest.raises(asyncio.TimeoutError):
+                await browser.reply(timeout=2)
+            assert len(rasa.seen) == seen
+
+    run(scenario())
