@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from knowledge import models as m
 from knowledge import settings
+from knowledge.database import engine_options
 from knowledge.records import (
     Career,
     CareerMatch,
@@ -114,7 +115,8 @@ class CareerKnowledge:
     @classmethod
     def load(cls, database_url: str | None = None) -> CareerKnowledge:
         """Reads the whole knowledge base from the database (default: settings.database_url())."""
-        engine = create_engine(database_url or settings.database_url(), future=True)
+        url = database_url or settings.database_url()
+        engine = create_engine(url, future=True, **engine_options(url))
         try:
             with engine.connect() as conn:
                 return cls(read_tables(conn))
