@@ -16,8 +16,12 @@ Website the page's origins may use the socket.io channel: WEB_ORIGINS, else loca
 Slack   on with SLACK_TOKEN and SLACK_SIGNING_SECRET; optional SLACK_CHANNEL (a channel it also
         answers without an @-mention), SLACK_USE_THREADS (true: answer in a thread),
         SLACK_API_URL (default Slack's Web API)
-Telegram on with TELEGRAM_TOKEN, TELEGRAM_VERIFY (the bot's username) and TELEGRAM_WEBHOOK_URL;
-        optional TELEGRAM_SECRET_TOKEN (required on every update when set), TELEGRAM_API_URL
+Telegram on with TELEGRAM_TOKEN, TELEGRAM_VERIFY (the bot's username), TELEGRAM_WEBHOOK_URL and
+        TELEGRAM_SECRET_TOKEN (required on every update: Telegram signs nothing else, so without
+        it anyone could post updates in any chat's name; it stays off without one, and says
+        so); optional TELEGRAM_API_URL
+Both    with REDIS_URL (and REDIS_KEY_PREFIX), a delivery the platform repeats is answered once
+        across every replica (channels/recent.py); without it, once per process
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ SOCKETIO_CLASS = "channels.socketio.SocketIOInput"
 SLACK_CLASS = "channels.slack.SlackInput"
 TELEGRAM_CLASS = "channels.telegram.TelegramInput"
 SLACK_REQUIRED = ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")
-TELEGRAM_REQUIRED = ("TELEGRAM_TOKEN", "TELEGRAM_VERIFY", "TELEGRAM_WEBHOOK_URL")
+TELEGRAM_REQUIRED = ("TELEGRAM_TOKEN", "TELEGRAM_VERIFY", "TELEGRAM_WEBHOOK_URL",
+                     "TELEGRAM_SECRET_TOKEN")
 TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d+:[\w-]+$")
 # Telegram's rule for setWebhook's secret_token
 SECRET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -66,11 +71,23 @@ def _missing(env: Mapping[str, str], names: tuple[str, ...]) -> list[str]:
     return [name for name in names if not _set(env, name)]
 
 
+def shared_deliveries(env: Mapping[str, str]) -> dict[str, Any]:
+    """Where Slack and Telegram remember the deliveries they answered, for every replica to see
+    (channels/recent.py): REDIS_URL and REDIS_KEY_PREFIX, when set."""
+    config: dict[str, Any] = {}
+    if _set(env, "REDIS_URL"):
+        config["redis_url"] = _set(env, "REDIS_URL")
+        if _set(env, "REDIS_KEY_PREFIX"):
+            config["redis_key_prefix"] = _set(env, "REDIS_KEY_PREFIX")
+    return config
+
+
 def slack(env: Mapping[str, str]) -> dict[str, Any] | None:
     if _missing(env, SLACK_REQUIRED):
         return None
     config: dict[str, Any] = {"slack_token": _set(env, "SLACK_TOKEN"),
-                              "slack_signing_secret": _set(env, "SLACK_SIGNING_SECRET")}
+                              "slack_signing_secret": _set(env, "SLACK_SIGNING_SECRET"),
+                              **shared_deliveries(env)}
     if _set(env, "SLACK_CHANNEL"):
         config["slack_channel"] = _set(env, "SLACK_CHANNEL")
     if (_set(env, "SLACK_USE_THREADS") or "").lower() in TRUE:
@@ -91,15 +108,14 @@ def telegram(env: Mapping[str, str]) -> dict[str, Any] | None:
     if not url.startswith("https://"):
         raise ConfigError("TELEGRAM_WEBHOOK_URL must be an https:// URL Telegram can reach, "
                           "ending in /webhooks/telegram/webhook")
+    secret = _set(env, "TELEGRAM_SECRET_TOKEN") or ""
+    if not SECRET_TOKEN_PATTERN.match(secret):
+        raise ConfigError("TELEGRAM_SECRET_TOKEN must be 1-256 characters from A-Z, a-z, "
+                          "0-9, _ and -")
     config: dict[str, Any] = {"access_token": token,
                               "verify": (_set(env, "TELEGRAM_VERIFY") or "").lstrip("@"),
-                              "webhook_url": url}
-    secret = _set(env, "TELEGRAM_SECRET_TOKEN")
-    if secret:
-        if not SECRET_TOKEN_PATTERN.match(secret):
-            raise ConfigError("TELEGRAM_SECRET_TOKEN must be 1-256 characters from A-Z, a-z, "
-                              "0-9, _ and -")
-        config["secret_token"] = secret
+                              "webhook_url": url, "secret_token": secret,
+                              **shared_deliveries(env)}
     if _set(env, "TELEGRAM_API_URL"):
         config["api_url"] = _set(env, "TELEGRAM_API_URL")
     return config

@@ -1,4 +1,5 @@
-"""Slack, fixed where Rasa 3.6's connector answers twice or cannot be tested.
+"""Slack, fixed where Rasa 3.6's connector answers twice, names conversations unsafely or cannot be
+tested.
 
 Differences from ``rasa.core.channels.slack``:
 
@@ -6,9 +7,18 @@ Differences from ``rasa.core.channels.slack``:
   failed (``X-Slack-Retry-Num``); Rasa drops only retries whose reason is ``http_timeout`` and
   answers a retry for ``http_error`` a second time. And an @-mention in a channel the bot is in
   arrives as two events (``message`` and ``app_mention``, same channel and ``ts``, different
-  ``event_id``). Here a bounded memory of event ids and (channel, ts) pairs drops both kinds of
-  duplicate, whatever the retry reason; a retry of an event this process never saw (it was down)
-  is answered.
+  ``event_id``). Here the event ids and (channel, ts) pairs already seen drop both kinds of
+  duplicate, whatever the retry reason: across every replica when Redis is configured
+  (``redis_url``), else in this process (channels/recent.py). A retry of an event no replica
+  saw (the bot was down) is answered.
+- Conversations are ``slack:<Rasa's conversation id>`` (the member id, or member, channel and
+  thread with ``conversation_granularity``; channels/senders.py), so no other channel can name
+  them; replies go to Slack's own channel id. A message whose member id cannot name a
+  conversation (empty, too long, control characters) is logged and acknowledged, not answered.
+- A message longer than ``MAX_MESSAGE_CHARS`` (ops/limits.py) is not processed: the person gets
+  ``TOO_LONG``. Every other message goes to Rasa through ``channels.turns.run_turn`` (in the
+  background, as Rasa does, so that Slack has its answer within its 3 seconds), so a person with
+  too many messages pending, or whose message fails, is told so.
 - Slack's URL check (``url_verification``) is answered with the challenge as plain text, as
   Slack's documentation shows (Rasa answers a JSON string).
 - Only messages a person typed are answered: message events with a subtype (joins, edits,
@@ -20,21 +30,25 @@ Differences from ``rasa.core.channels.slack``:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from http import HTTPStatus
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot as RasaSlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.recent import RecentKeys
+from channels.recent import Deliveries
+from channels.senders import namespaced, platform_id, valid_sender_id
+from channels.turns import run_turn
+from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +58,8 @@ PERSON_SUBTYPES = {None, "file_share", "thread_broadcast"}
 
 
 class SlackBot(RasaSlackBot):
-    """Rasa's Slack output channel with a configurable Web API base URL."""
+    """Rasa's Slack output channel with a configurable Web API base URL, posting to Slack's own
+    ids."""
 
     def __init__(self, token: str, slack_channel: str | None = None,
                  thread_id: str | None = None, proxy: str | None = None,
@@ -56,7 +71,9 @@ class SlackBot(RasaSlackBot):
     async def _post_message(self, channel: str, **kwargs: Any) -> None:
         # `as_user` is for classic Slack apps only; a bot token posts as the bot anyway.
         kwargs.pop("as_user", None)
-        await super()._post_message(channel, **kwargs)
+        # Every reply passes here. Without a channel Rasa posts to the recipient, the
+        # conversation id `slack:<member id>`: Slack knows only the member id.
+        await super()._post_message(platform_id(channel), **kwargs)
 
 
 class SlackInput(RasaSlackInput):
@@ -76,21 +93,23 @@ class SlackInput(RasaSlackInput):
             conversation_granularity=settings.get("conversation_granularity", "sender"),
             api_url=settings.get("api_url"),
             remember=int(settings.get("remember_events", 10_000)),
+            redis_url=settings.get("redis_url"),
+            redis_key_prefix=str(settings.get("redis_key_prefix") or ""),
         )
 
     def __init__(self, slack_token: str, slack_channel: str | None = None,
                  proxy: str | None = None, *, use_threads: bool = False,
                  slack_signing_secret: str = "", conversation_granularity: str = "sender",
-                 api_url: str | None = None, remember: int = 10_000) -> None:
+                 api_url: str | None = None, remember: int = 10_000,
+                 redis_url: str | None = None, redis_key_prefix: str = "") -> None:
         super().__init__(slack_token, slack_channel, proxy,
                          slack_retry_reason_header="x-slack-retry-reason",
                          slack_retry_number_header="x-slack-retry-num",
                          use_threads=use_threads, slack_signing_secret=slack_signing_secret,
                          conversation_granularity=conversation_granularity)
-        # Retries are told apart by what they deliver, not by their reason (see _first_delivery).
-        self.errors_ignore_retry: tuple[str, ...] = ()
         self.api_url = api_url or SLACK_API_URL
-        self.recent = RecentKeys(remember)
+        self.deliveries = Deliveries(self.name(), redis_url, key_prefix=redis_key_prefix,
+                                     size=remember)
 
     @staticmethod
     def _is_user_message(slack_event: dict[str, Any]) -> bool:
@@ -126,16 +145,53 @@ class SlackInput(RasaSlackInput):
                               on_new_message: Callable[[UserMessage], Awaitable[Any]],
                               text: str, sender_id: str | None,
                               metadata: dict | None) -> Any:
-        if not self.recent.first_time(*self.delivery_keys(request)):
+        """Where Rasa's webhook hands over a signed message from a person, ``sender_id`` being
+        Rasa's conversation id for it; replaces Rasa's (see the module's notes)."""
+        if sender_id is None or not valid_sender_id(sender_id):
+            logger.warning("Slack: a message from a member id that cannot name a conversation "
+                           "(%.40r) was ignored", sender_id)
+            return response.text("")
+        if not await self.deliveries.first_time(*self.delivery_keys(request)):
             logger.info("Slack delivered a message again (retry %s, reason %s): already "
                         "answered, skipped", request.headers.get("x-slack-retry-num", "-"),
                         request.headers.get("x-slack-retry-reason", "-"))
             return response.text("", headers={"X-Slack-No-Retry": "1"})
-        return await super().process_message(request, on_new_message, text, sender_id,
-                                             metadata)
+        metadata = metadata or {}
+        thread_id = metadata.get("thread_id") if self.use_threads else None
+        message = UserMessage(text, self.get_output_channel(metadata.get("out_channel"),
+                                                            thread_id),
+                              namespaced(self.name(), sender_id), input_channel=self.name(),
+                              metadata=metadata)
+        self.in_background(self.answer(message, on_new_message))
+        return response.text("")
+
+    @staticmethod
+    async def answer(message: UserMessage,
+                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Hands the message to Rasa, unless it is too long to."""
+        if len(message.text or "") <= MAX_MESSAGE_CHARS:
+            await run_turn(on_new_message, message)
+            return
+        logger.info("Slack: a message of %d characters from %s was not processed",
+                    len(message.text or ""), message.sender_id)
+        try:
+            await message.output_channel.send_text_message(message.sender_id, TOO_LONG)
+        except Exception:  # slack_sdk raises its own errors and aiohttp's
+            logger.exception("Slack: could not say that a message was too long")
+
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        # Rasa's way: Slack wants its answer within 3 s, and a task must be referenced until
+        # it ends or it may be collected mid-way
+        task = asyncio.create_task(work)
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
+
+        @webhook.listener("before_server_stop")
+        async def stop(_: Sanic, __: Any) -> None:
+            await self.deliveries.close()
 
         @webhook.middleware("request")
         async def url_verification(request: Request) -> HTTPResponse | None:

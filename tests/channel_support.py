@@ -1,7 +1,8 @@
 """What the channel tests share: a local stub of the Slack Web API and the Telegram Bot API that
 records every call, the real servers (action server, Rasa server with every channel on and
-pointed at the stub, the chat page server) started once for all channel tests, and builders of
-the payloads Slack and Telegram send."""
+pointed at the stub, and its HTTP API on to read conversations; the chat page server) started
+once for all channel tests, builders of the payloads Slack and Telegram send, and stand-ins for
+what Rasa gives a channel (a request, ``on_new_message``) to test a channel without a server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import secrets
 import struct
 import threading
 import time
@@ -19,13 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
 import socketio
 from aiohttp import web
+from rasa.core.channels.channel import UserMessage
 
 from channels import credentials as channel_credentials
 from knowledge.settings import PROJECT_ROOT
@@ -168,6 +172,8 @@ class ChannelBot:
     page_url: str  # http://localhost:PORT/
     logs: Path
     servers: list[Server]
+    api_token: str = ""  # Rasa's HTTP API (conversations' trackers)
+    rasa_log: Path | None = None
 
     @property
     def rest_url(self) -> str:
@@ -180,6 +186,31 @@ class ChannelBot:
     @property
     def telegram_url(self) -> str:
         return f"{self.rasa_url}/webhooks/telegram/webhook"
+
+    def user_texts(self, sender_id: str) -> list[str]:
+        """What Rasa has recorded the person of conversation ``sender_id`` saying."""
+        # ":" stays as it is: Rasa's route does not decode %3A in a conversation id
+        response = requests.get(f"{self.rasa_url}/conversations/{quote(sender_id, safe=':')}"
+                                "/tracker", params={"token": self.api_token}, timeout=15)
+        response.raise_for_status()
+        return [event.get("text") for event in response.json().get("events") or []
+                if event.get("event") == "user"]
+
+    def wait_for_user_text(self, sender_id: str, text: str, timeout: float = 30) -> list[str]:
+        """``user_texts`` once ``text`` is among them (Rasa stores a conversation after its
+        replies are sent)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            said = self.user_texts(sender_id)
+            if text in said:
+                return said
+            if time.monotonic() > deadline:
+                raise AssertionError(f"Rasa has no {text!r} from {sender_id!r}: {said}")
+            time.sleep(0.2)
+
+    def log_text(self) -> str:
+        """The Rasa server's log so far."""
+        return self.rasa_log.read_text(errors="replace") if self.rasa_log else ""
 
     def stop(self) -> None:
         for server in reversed(self.servers):
@@ -234,7 +265,9 @@ def channel_bot(request: pytest.FixtureRequest) -> ChannelBot:
         generated = channel_credentials.channels(env, PROJECT_ROOT / "credentials.yml")
         credentials_file = logs / "credentials.yml"
         channel_credentials.write(credentials_file, generated.credentials)
-        rasa, webhook = start_rasa(env, logs, actions_port, credentials=credentials_file)
+        api_token = secrets.token_urlsafe(16)
+        rasa, webhook = start_rasa(env, logs, actions_port, credentials=credentials_file,
+                                   api_token=api_token)
         servers.append(rasa)
         rasa_url = webhook.removesuffix("/webhooks/rest/webhook")
         rasa_port = int(rasa_url.rsplit(":", 1)[1])
@@ -245,7 +278,7 @@ def channel_bot(request: pytest.FixtureRequest) -> ChannelBot:
             server.stop()
         stub.close()
         raise
-    bot = ChannelBot(stub, rasa_url, page_url, logs, servers)
+    bot = ChannelBot(stub, rasa_url, page_url, logs, servers, api_token, rasa.log)
     _shared["bot"] = bot
 
     def stop() -> None:
@@ -430,3 +463,31 @@ class SocketStub:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=15)
         self.loop.close()
+
+
+# --- what Rasa hands a channel, for tests without a server ---
+
+def fake_request(headers: dict[str, str], *, body: bytes = b"", json_body: Any = None
+                 ) -> Any:
+    """The parts of a Sanic request the channels read (``headers`` spelt as the channel
+    reads them)."""
+    return SimpleNamespace(headers=headers, body=body, json=json_body)
+
+
+class RasaStandIn:
+    """``on_new_message`` for a channel under test: records each message, or fails like Rasa
+    with its database down when ``fail`` is set."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.messages: list[UserMessage] = []
+
+    async def __call__(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        if self.fail:
+            raise RuntimeError("the tracker store is down")
+
+    @property
+    def senders(self) -> list[str | None]:
+        return [message.sender_id for message in self.messages]
+

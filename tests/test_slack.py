@@ -20,6 +20,7 @@ from channels.recent import RecentKeys
 from channels.slack import SlackInput
 from knowledge.formatting import amount
 from knowledge.settings import PROJECT_ROOT
+from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from tests.channel_support import (
     SLACK_BOT_USER,
     SLACK_CHANNEL,
@@ -120,6 +121,37 @@ def test_a_signed_direct_message_is_answered_through_the_web_api(bot, salary):
                for element in block["elements"]]
     assert buttons and all(b["type"] == "button" and b["value"].startswith("/")
                            for b in buttons)
+
+
+@pytest.mark.e2e
+def test_a_message_reaches_rasa_as_the_slack_member_and_the_reply_goes_to_its_channel(bot,
+                                                                                    salary):
+    user, channel = slack_id("U"), slack_id("D")
+    [reply] = ask_and_wait(bot, user, channel, SALARY_QUESTION, salary)
+    assert reply.params["channel"] == channel
+    assert bot.wait_for_user_text(f"slack:{user}", SALARY_QUESTION) == [SALARY_QUESTION]
+    # the bare member id is another conversation, which REST (rest:<id>) cannot reach either
+    assert bot.user_texts(user) == []
+
+
+@pytest.mark.e2e
+def test_a_message_too_long_is_not_processed_and_gets_a_kind_reply(bot, salary):
+    user, channel = slack_id("U"), slack_id("D")
+    ask_and_wait(bot, user, channel, "a" * (MAX_MESSAGE_CHARS + 1), TOO_LONG)
+    ask_and_wait(bot, user, channel, SALARY_QUESTION, salary)
+    assert bot.wait_for_user_text(f"slack:{user}", SALARY_QUESTION) == [SALARY_QUESTION]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("user", ["", "U" * 129, "U0BAD\x00ID"])
+def test_a_member_id_that_cannot_name_a_conversation_is_ignored(bot, salary, years, user):
+    channel = slack_id("D")
+    response = post_slack(bot, slack_event(slack_message(user, channel, YEARS_QUESTION)))
+    assert response.status_code == 200  # acknowledged, or Slack would send it again
+    logged = "member id that cannot name a conversation (%.40r)" % user  # noqa: UP031
+    assert logged in bot.log_text()
+    ask_and_wait(bot, slack_id("U"), channel, SALARY_QUESTION, salary)
+    assert answers_containing(bot, channel, years) == []
 
 
 @pytest.mark.e2e

@@ -21,6 +21,7 @@ from rasa.core.run import create_http_input_channels
 from channels.credentials import TELEGRAM_CLASS, ConfigError, channels, write
 from channels.telegram import TelegramInput, TelegramOutput
 from knowledge.settings import PROJECT_ROOT
+from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from tests.actions_support import band_text
 from tests.channel_support import (
     TELEGRAM_SECRET,
@@ -87,15 +88,28 @@ def test_a_secret_token_telegram_would_refuse_is_refused_at_start():
         TelegramInput(TELEGRAM_TOKEN, "bot", TELEGRAM_WEBHOOK_URL, secret_token="has spaces")
 
 
+@pytest.mark.parametrize("secret", [None, ""])
+def test_the_channel_refuses_to_be_built_without_a_secret_token(tmp_path, secret):
+    """Telegram signs nothing else: without the secret anyone could post updates."""
+    with pytest.raises(ValueError, match="TELEGRAM_SECRET_TOKEN"):
+        TelegramInput(TELEGRAM_TOKEN, "bot", TELEGRAM_WEBHOOK_URL, secret_token=secret)
+    # nor from a credentials file without one: `rasa run` stops before serving
+    path = tmp_path / "credentials.yml"
+    write(path, {TELEGRAM_CLASS: {"access_token": TELEGRAM_TOKEN, "verify": "bot",
+                                  "webhook_url": TELEGRAM_WEBHOOK_URL}})
+    with pytest.raises(ValueError, match="TELEGRAM_SECRET_TOKEN"):
+        create_http_input_channels(None, str(path))
+
+
 # --- the credentials generator ---
 
 TELEGRAM_ENV = {"TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_VERIFY": "@career_coach_test_bot",
-                "TELEGRAM_WEBHOOK_URL": TELEGRAM_WEBHOOK_URL}
+                "TELEGRAM_WEBHOOK_URL": TELEGRAM_WEBHOOK_URL,
+                "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET}
 
 
-def test_telegram_is_on_with_its_three_variables(tmp_path):
-    env = {**TELEGRAM_ENV, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
-           "TELEGRAM_API_URL": "http://127.0.0.1:9/telegram"}
+def test_telegram_is_on_with_its_four_variables(tmp_path):
+    env = {**TELEGRAM_ENV, "TELEGRAM_API_URL": "http://127.0.0.1:9/telegram"}
     generated = channels(env, PROJECT_ROOT / "credentials.yml")
     assert generated.credentials[TELEGRAM_CLASS] == {
         "access_token": TELEGRAM_TOKEN, "verify": "career_coach_test_bot",
@@ -110,7 +124,8 @@ def test_telegram_is_on_with_its_three_variables(tmp_path):
                                                         "http://127.0.0.1:9/telegram")
 
 
-@pytest.mark.parametrize("missing", ["TELEGRAM_TOKEN", "TELEGRAM_VERIFY", "TELEGRAM_WEBHOOK_URL"])
+@pytest.mark.parametrize("missing", ["TELEGRAM_TOKEN", "TELEGRAM_VERIFY", "TELEGRAM_WEBHOOK_URL",
+                                     "TELEGRAM_SECRET_TOKEN"])
 def test_telegram_stays_off_and_says_what_is_missing(missing):
     env = {k: v for k, v in TELEGRAM_ENV.items() if k != missing}
     generated = channels(env, PROJECT_ROOT / "credentials.yml")
@@ -176,6 +191,26 @@ def test_a_text_message_is_answered_with_the_figure_and_buttons(bot, salary):
     # one button a row: long titles stay readable on a phone
     rows = json.loads(reply.params["reply_markup"])["inline_keyboard"]
     assert all(len(row) == 1 for row in rows)
+
+
+@pytest.mark.e2e
+def test_a_message_reaches_rasa_as_the_telegram_chat_and_the_reply_goes_to_the_chat(bot,
+                                                                                  salary):
+    chat = telegram_chat()
+    ask_and_wait(bot, chat, SALARY_QUESTION, salary)  # sent to chat_id=<chat>
+    assert bot.wait_for_user_text(f"telegram:{chat}", SALARY_QUESTION) == [SALARY_QUESTION]
+    # the bare chat id is another conversation, which REST (rest:<id>) cannot reach either
+    assert bot.user_texts(str(chat)) == []
+
+
+@pytest.mark.e2e
+def test_a_message_too_long_is_not_processed_and_gets_a_kind_reply(bot, salary):
+    chat = telegram_chat()
+    response = post_telegram(bot, telegram_text(chat, "a" * (MAX_MESSAGE_CHARS + 1)))
+    assert response.status_code == 200
+    bot.stub.wait_for(lambda c: sent_to(chat)(c) and c.params["text"] == TOO_LONG)
+    ask_and_wait(bot, chat, SALARY_QUESTION, salary)
+    assert bot.wait_for_user_text(f"telegram:{chat}", SALARY_QUESTION) == [SALARY_QUESTION]
 
 
 @pytest.mark.e2e
@@ -256,6 +291,29 @@ def test_an_update_without_the_secret_token_is_refused(bot, salary, years, secre
     assert refused.status_code == 403
     ask_and_wait(bot, chat, SALARY_QUESTION, salary)
     assert answers_containing(bot, chat, years) == []
+
+
+@pytest.mark.e2e
+def test_a_forged_update_does_not_stop_the_genuine_one_with_its_id(bot, years):
+    """Only updates with the secret are remembered as seen: a forged update that takes the
+    update_id of a genuine one does not make the genuine one look like a repeat."""
+    chat = telegram_chat()
+    genuine = telegram_text(chat, YEARS_QUESTION)
+    forged = {**genuine, "message": {**genuine["message"], "text": "hello"}}
+    assert post_telegram(bot, forged, secret="forged-secret").status_code == 403
+    assert post_telegram(bot, genuine).status_code == 200
+    bot.stub.wait_for(lambda c: sent_to(chat)(c) and years in c.params["text"])
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("chat", ["12\x0034", "1" * 129])
+def test_an_update_whose_chat_id_cannot_name_a_conversation_is_ignored(bot, salary, chat):
+    update = telegram_text(1, YEARS_QUESTION)
+    update["message"]["chat"]["id"] = chat
+    response = post_telegram(bot, update)
+    assert response.status_code == 200  # acknowledged, or Telegram would send it again
+    assert f"update {update['update_id']} has a chat id that cannot name" in bot.log_text()
+    ask_and_wait(bot, telegram_chat(), SALARY_QUESTION, salary)
 
 
 @pytest.mark.e2e
