@@ -29,7 +29,7 @@ import json
 import logging
 import os
 from asyncio import CancelledError, Queue
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,7 +231,7 @@ class RestInput(RasaRestInput):
         return webhook
 
     def stream(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-               message: RestMessage) -> Callable[[Any], Awaitable[None]]:
+               message: RestMessage) -> Callable[[Any], Coroutine[Any, Any, None]]:
         """One JSON line per reply; a turn that fails ends with an ``{"error": ...}`` line."""
 
         async def write(resp: Any) -> None:
