@@ -7,12 +7,14 @@ action_endpoint  ACTIONS_URL, else http://ACTIONS_HOST:ACTIONS_PORT/webhook (127
                  With several action servers, the load balancer's URL (deploy/: nginx).
 tracker_store    TRACKER_STORE_URL (e.g. postgresql://user:secret@db:5432/careercoach): Rasa's SQL
                  tracker store on that database (``ops.tracker_store.SQLTrackerStore``: Rasa's
-                 own, checking its connections before use and forgetting a conversation on
-                 request). Unset: Rasa's in-memory tracker store (same additions), which one
-                 process only can use.
+                 own, waiting at most DB_CONNECT_TIMEOUT / DB_STATEMENT_TIMEOUT seconds, failing
+                 the turn when the database fails rather than going on in memory, and forgetting
+                 a conversation on request). Unset: Rasa's in-memory tracker store (forgetting
+                 on request too), which one process only can use.
 lock_store       REDIS_URL (redis://[:password@]host:6379/1, rediss:// for TLS): Rasa's Redis
                  lock store, so that several Rasa servers process one conversation's messages
-                 one after another (``ops.lock_store.RedisLockStore``, see there). REDIS_KEY_PREFIX
+                 one after another (``ops.lock_store.RedisLockStore``, see there: a Redis that
+                 is down or hangs fails the turn within about a second). REDIS_KEY_PREFIX
                  (letters and digits) separates several bots on one Redis database. Unset: Rasa's
                  in-memory lock store, which one process only can use.
 

@@ -14,7 +14,7 @@ Linux abstract socket would need no file, but uvloop, which Rasa runs on, refuse
 is a 4-byte big-endian length and that many bytes of JSON, a list of texts; the reply is a
 4-byte length and the vectors as float32 bytes, one row of `dim` numbers per text. A reply of
 length 0 means the request could not be encoded; the caller then encodes it itself. The process
-exits when its parent does.
+keeps none of the texts it is sent (``process_encoder``), and exits when its parent does.
 """
 
 from __future__ import annotations
@@ -100,9 +100,15 @@ async def watch_parent(parent: int) -> None:
         await asyncio.sleep(1.0)
 
 
+def process_encoder() -> SentenceEncoder:
+    """The encoder of this process. It keeps no texts: the Rasa server keeps the one cache and
+    asks only for texts not in it, and a text the server forgets (a person's "forget me",
+    rasa_ext.sentence_encoder.forget) must not live on here, where nobody could reach it."""
+    return SentenceEncoder(cache_size=0, cache_limit_bytes=0)
+
+
 async def serve(socket_name: str, parent: int) -> None:
-    # no cache here: the Rasa server keeps the one cache, and asks only for texts not in it
-    encoder = SentenceEncoder(cache_size=0)
+    encoder = process_encoder()
     encoder.w  # noqa: B018 - load the weights before saying we are ready
     server = Server(encoder)
     try:

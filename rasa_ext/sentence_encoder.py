@@ -15,7 +15,9 @@ import json
 import os
 import struct
 import threading
+import weakref
 from collections import OrderedDict
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -27,8 +29,11 @@ from tokenizers import Tokenizer
 MAX_TOKENS = 128  # longer messages are cut; a chat question says what it wants early on
 # Messages people send again and again ("next", "yes", "what does a team lead make?") are
 # encoded once: the forward pass is most of what understanding a message costs. How many are
-# kept: SENTENCE_CACHE_SIZE (0 turns the cache off, e.g. to benchmark only new messages).
+# kept: SENTENCE_CACHE_SIZE (0 turns the cache off, e.g. to benchmark only new messages), and
+# in how many bytes at most (SENTENCE_CACHE_BYTES; a text's UTF-8 bytes and its vector's), so
+# that long messages cannot make the cache grow with what people send.
 DEFAULT_CACHED_TEXTS = 4096
+DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 FORWARD_BATCH = 64  # sequences per forward pass
 # OpenBLAS's matrix-matrix product copies the whole weight matrix into its own layout on every
@@ -41,6 +46,26 @@ GEMV_ROWS = 12
 
 def cached_texts() -> int:
     return int(os.environ.get("SENTENCE_CACHE_SIZE", DEFAULT_CACHED_TEXTS))
+
+
+def cache_bytes() -> int:
+    return int(os.environ.get("SENTENCE_CACHE_BYTES", DEFAULT_CACHE_BYTES))
+
+
+# Every encoder of this process, so that a person's texts can be forgotten (``forget``) by code
+# that cannot reach the encoder the running model uses (the tracker store, on "forget me").
+_live: weakref.WeakSet[SentenceEncoder] = weakref.WeakSet()
+_live_lock = threading.Lock()
+
+
+def forget(texts: Iterable[str]) -> int:
+    """Drops ``texts`` from every encoder of this process; returns how many cached vectors
+    went. The encoder process (rasa_ext/encoder_process.py) keeps no texts, so this process
+    is the only place to forget them."""
+    texts = set(texts)
+    with _live_lock:
+        encoders = list(_live)
+    return sum(encoder.forget(texts) for encoder in encoders)
 
 
 def model_dir() -> Path:
@@ -81,8 +106,11 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class SentenceEncoder:
     """encode(texts) -> float32 array (len(texts), 384), unit length rows."""
 
-    def __init__(self, directory: Path | None = None, cache_size: int | None = None):
-        """``cache_size``: how many texts' vectors to keep; default SENTENCE_CACHE_SIZE."""
+    def __init__(self, directory: Path | None = None, cache_size: int | None = None,
+                 cache_limit_bytes: int | None = None):
+        """``cache_size``: how many texts' vectors to keep, default SENTENCE_CACHE_SIZE;
+        ``cache_limit_bytes``: in how many bytes at most (text and vector), default
+        SENTENCE_CACHE_BYTES. Either 0 keeps none."""
         self._directory = directory or model_dir()
         config = json.loads((self._directory / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
@@ -96,6 +124,8 @@ class SentenceEncoder:
         self._lock = threading.Lock()  # the tokenizer's settings and the cache are shared
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
         self._cache_size = cached_texts() if cache_size is None else cache_size
+        self._cache_limit = cache_bytes() if cache_limit_bytes is None else cache_limit_bytes
+        self._cached_bytes = 0
         # vectors computed elsewhere (rasa_ext/encode_ahead.py), each taken by the next encode
         # of its text
         self._provided: dict[str, np.ndarray] = {}
@@ -104,6 +134,8 @@ class SentenceEncoder:
         # they gain (measured: 4x slower per message while another process was busy). Set
         # once here, because entering a limit per call costs about as much as it saves.
         threadpool_limits(limits=1, user_api="blas")
+        with _live_lock:
+            _live.add(self)
 
     @property
     def w(self) -> dict[str, np.ndarray]:
@@ -129,6 +161,40 @@ class SentenceEncoder:
         """Forgets a provided vector that no encode took."""
         with self._lock:
             self._provided.pop(text, None)
+
+    def forget(self, texts: Iterable[str]) -> int:
+        """Drops the vectors of ``texts`` (cached or provided); returns how many were cached."""
+        forgotten = 0
+        with self._lock:
+            for text in set(texts):
+                self._provided.pop(text, None)
+                vector = self._cache.pop(text, None)
+                if vector is not None:
+                    self._cached_bytes -= _entry_bytes(text, vector)
+                    forgotten += 1
+        return forgotten
+
+    @property
+    def cached_bytes(self) -> int:
+        """What the cached texts and vectors take, as the SENTENCE_CACHE_BYTES limit counts."""
+        with self._lock:
+            return self._cached_bytes
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        """Caches ``vector`` as the newest entry, then drops the oldest until both limits hold.
+        Called with the lock held."""
+        if not self._cache_size or text in self._cache:
+            return
+        # a copy: a row of a batch's array would keep the whole batch alive
+        vector = vector.copy()
+        size = _entry_bytes(text, vector)
+        if size > self._cache_limit:
+            return
+        self._cache[text] = vector
+        self._cached_bytes += size
+        while len(self._cache) > self._cache_size or self._cached_bytes > self._cache_limit:
+            old_text, old_vector = self._cache.popitem(last=False)
+            self._cached_bytes -= _entry_bytes(old_text, old_vector)
 
     @staticmethod
     def _prepared(raw: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:
@@ -207,25 +273,30 @@ class SentenceEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = [t or "" for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        new: dict[int, np.ndarray] = {}  # row -> a vector the cache does not hold yet
+        todo: list[int] = []
         with self._lock:
-            computed = {i: self._provided.pop(t) for i, t in enumerate(texts)
-                        if t in self._provided}
-            todo = [i for i, t in enumerate(texts) if t not in self._cache and i not in computed]
+            # cached vectors are copied out now: remembering new ones below may evict them
+            for row, text in enumerate(texts):
+                if text in self._provided:
+                    new[row] = self._provided.pop(text)
+                elif text in self._cache:
+                    self._cache.move_to_end(text)
+                    out[row] = self._cache[text]
+                else:
+                    todo.append(row)
             encodings = self.tokenizer.encode_batch([texts[i] for i in todo])
         vectors = self._forward_in_chunks([enc.ids for enc in encodings]) if todo else []
-        computed.update(zip(todo, vectors, strict=True))
+        new.update(zip(todo, vectors, strict=True))
         with self._lock:
-            for row, text in enumerate(texts):
-                vector = computed.get(row)
-                if vector is None:
-                    vector = self._cache[text]
-                    self._cache.move_to_end(text)
-                elif self._cache_size:
-                    self._cache[text] = vector
-                    if len(self._cache) > self._cache_size:
-                        self._cache.popitem(last=False)
+            for row, vector in new.items():
+                self._remember(texts[row], vector)
                 out[row] = vector
         return out
+
+
+def _entry_bytes(text: str, vector: np.ndarray) -> int:
+    return len(text.encode("utf-8", "surrogatepass")) + vector.nbytes
 
 
 @cache

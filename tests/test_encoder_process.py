@@ -154,3 +154,22 @@ def test_only_texts_the_server_has_not_cached_go_to_the_process(monkeypatch):
         asyncio.run(encode_ahead._parse_message(processor, UserMessage(text)))
     assert asked == ["a text it has not seen"]
     assert parsed == ["a text the server has seen", "a text it has not seen"]
+
+
+def test_the_encoder_process_keeps_none_of_the_texts_it_is_sent():
+    # "forget me" can only reach the Rasa server's cache (rasa_ext.sentence_encoder.forget)
+    from rasa_ext.encoder_process import Server, process_encoder
+
+    async def ask() -> tuple[Server, bytes]:
+        server = Server(process_encoder())
+        batches = asyncio.create_task(server.encode_batches())
+        reply: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        await server.queue.put((["something only I would write"], reply))
+        payload = await reply
+        batches.cancel()
+        return server, payload
+
+    server, payload = asyncio.run(ask())
+    assert len(payload) == 4 * server.encoder.dim
+    assert not server.encoder.has_cached("something only I would write")
+    assert server.encoder.cached_bytes == 0 and not server.encoder._provided

@@ -87,3 +87,45 @@ def test_short_and_long_messages_take_products_that_agree(monkeypatch):
     monkeypatch.setattr(module, "GEMV_ROWS", 0)
     at_once = encoder.encode(texts)
     assert np.allclose(by_rows, at_once, atol=1e-5)
+
+
+def test_many_long_texts_keep_the_cache_under_its_byte_limit(monkeypatch):
+    from rasa_ext.sentence_encoder import DEFAULT_CACHE_BYTES, SentenceEncoder
+
+    monkeypatch.delenv("SENTENCE_CACHE_BYTES", raising=False)
+    assert SentenceEncoder()._cache_limit == DEFAULT_CACHE_BYTES == 64 * 1024 * 1024
+    monkeypatch.setenv("SENTENCE_CACHE_BYTES", "1234")
+    assert SentenceEncoder()._cache_limit == 1234
+
+    limit = 100_000
+    encoder = SentenceEncoder(cache_size=1000, cache_limit_bytes=limit)
+    texts = [f"message {i}: " + "why is my pay so low " * 1000 for i in range(40)]  # ~21 KB
+    for start in range(0, len(texts), 8):
+        encoder.encode(texts[start:start + 8])
+    entries = [len(text.encode()) + vector.nbytes for text, vector in encoder._cache.items()]
+    assert encoder.cached_bytes == sum(entries) <= limit
+    assert 0 < len(entries) < len(texts)  # bounded by bytes, long before the count
+    assert encoder.has_cached(texts[-1]) and not encoder.has_cached(texts[0])
+    # one text larger than the whole limit is not cached, and pushes nothing out
+    before = dict(encoder._cache)
+    encoder.encode(["x" * limit])
+    assert not encoder.has_cached("x" * limit) and encoder._cache.keys() == before.keys()
+
+
+def test_forget_removes_exactly_the_given_texts():
+    from rasa_ext import sentence_encoder
+    from rasa_ext.sentence_encoder import SentenceEncoder
+
+    encoder = SentenceEncoder(cache_size=100)
+    kept, gone = ["next", "what does a team lead make?"], ["I hate my manager", "I'm 52"]
+    vectors = encoder.encode(kept + gone)
+    entry = len(gone[0].encode()) + len(gone[1].encode()) + 2 * vectors[0].nbytes
+    before = encoder.cached_bytes
+    assert encoder.forget([*gone, "a text it never saw"]) == 2
+    assert [encoder.has_cached(t) for t in kept + gone] == [True, True, False, False]
+    assert encoder.cached_bytes == before - entry
+    # the module's forget reaches every encoder of the process, without being handed them
+    assert sentence_encoder.forget(["next"]) >= 1
+    assert not encoder.has_cached("next") and encoder.has_cached(kept[1])
+    # and a forgotten text is encoded again, to the same vector
+    assert np.allclose(encoder.encode([gone[0]])[0], vectors[2], atol=1e-6)
