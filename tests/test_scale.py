@@ -1,8 +1,10 @@
 """Several replicas: two Rasa servers and two action servers behind nginx, on PostgreSQL (knowledge
-base, plans, tracker store) and Redis (lock store), as deploy/ runs them, all on this machine.
+base, plans, tracker store; each server with its own database user) and Redis (lock store), as
+deploy/ runs them, all on this machine.
 
 A conversation that goes back and forth between the Rasa servers keeps its context and its plan;
-50 people talking at once for 20 turns each lose, duplicate and reorder nothing (the figures go to
+50 people talking at once for 20 turns each, each from an address of their own (nginx limits
+requests per client address), lose, duplicate and reorder nothing (the figures go to
 var/scale-latest.json); several messages of one person sent at once, to both servers, are
 processed one after another; the website's socket.io channel works through the load balancer;
 and when one Rasa server is killed during the load, the other serves everyone.
@@ -29,13 +31,21 @@ import requests
 import socketio
 from rasa.utils.endpoints import EndpointConfig
 
+from channels.senders import namespaced
 from knowledge.formatting import amount
 from knowledge.repository import CareerKnowledge
 from knowledge.settings import VAR_DIR
 from ops.endpoints import lock_store
 from ops.lock_store import RedisLockStore
 from plans.store import PlanStore
-from tests.scale_support import REDIS, Deployment, deployment, post, redis_prefix
+from tests.scale_support import (
+    REDIS,
+    Deployment,
+    client_address,
+    deployment,
+    post,
+    redis_prefix,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scale]
 
@@ -50,6 +60,11 @@ def bot(built, tmp_path_factory):
 
 def person(label: str) -> str:
     return f"{label}-{uuid.uuid4().hex[:8]}"
+
+
+def conversation(sender: str) -> str:
+    """The conversation (plan, stored events) of a REST sender: REST's namespace."""
+    return namespaced("rest", sender)
 
 
 def usd(value: float) -> str:
@@ -145,10 +160,10 @@ def test_a_conversation_alternating_between_replicas_keeps_its_context_and_its_p
         reply = bot.ask(me, message, replica[number % 2])  # servers 1, 2, 1, 2, ...
         assert check(reply), f"turn {number + 1} ({message!r}) on server {number % 2 + 1}: " \
                              f"{reply[:300]}"
-    saved = PlanStore(bot.database_url).load(me)
+    saved = PlanStore(bot.database_url).load(conversation(me))
     assert saved is not None and saved.position.number == 2
     assert saved.profile.current_role_id == "team_lead" and saved.profile.years_in_service == 4
-    events = bot.events(me)
+    events = bot.events(conversation(me))
     assert user_texts(events) == [message for message, _ in turns]
     assert_turns_one_after_another(events)
 
@@ -171,11 +186,13 @@ def test_fifty_people_twenty_turns_each_lose_duplicate_and_reorder_nothing(bot, 
     people = [person(f"crowd{i:02d}") for i in range(PEOPLE)]
     start = threading.Barrier(PEOPLE)
 
-    def talk(sender: str) -> list[Sent]:
+    def talk(job: tuple[int, str]) -> list[Sent]:
+        index, sender = job
         start.wait(timeout=60)
         log = []
         for number, (message, check) in enumerate(turns):
-            reply = post(bot.webhook, sender, message)
+            # each person from an address of their own: nginx limits requests per address
+            reply = post(bot.webhook, sender, message, source=client_address(index))
             log.append(Sent(sender, number, reply.status, reply.seconds,
                             reply.status == 200 and check(reply.text),
                             reply.text or reply.error))
@@ -185,7 +202,7 @@ def test_fifty_people_twenty_turns_each_lose_duplicate_and_reorder_nothing(bot, 
 
     began = time.monotonic()
     with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
-        logs = list(pool.map(talk, people))
+        logs = list(pool.map(talk, enumerate(people)))
     wall = time.monotonic() - began
 
     sent = [s for log in logs for s in log]
@@ -219,12 +236,12 @@ def test_fifty_people_twenty_turns_each_lose_duplicate_and_reorder_nothing(bot, 
     assert figures["messages_lost"] == 0
     store = PlanStore(bot.database_url)
     for sender in people:
-        events = bot.events(sender)
+        events = bot.events(conversation(sender))
         # nothing lost, nothing twice, nothing out of order: the stored conversation is what the
         # person said, in order
         assert user_texts(events) == [message for message, _ in turns], sender
         assert_turns_one_after_another(events)
-        saved = store.load(sender)
+        saved = store.load(conversation(sender))
         assert saved is not None and saved.position.number == 5, sender
         assert saved.done_ids == (saved.steps[2].id,) and saved.skipped_ids == (
             saved.steps[1].id,), sender
@@ -252,9 +269,9 @@ def test_messages_of_one_person_sent_at_once_are_processed_one_after_another(bot
         assert all(r.status == 200 for r in mine), [r.error for r in mine]
         assert sorted(step_of(r.text) or 0 for r in mine) == [2, 3, 4, 5, 6], \
             [r.text[:80] for r in mine]
-        saved = store.load(sender)
+        saved = store.load(conversation(sender))
         assert saved is not None and saved.position.number == 6
-        events = bot.events(sender)
+        events = bot.events(conversation(sender))
         assert_turns_one_after_another(events)
         assert user_texts(events)[-5:] == ["next"] * 5
         shown = [step_of(e.get("text") or "") for e in events if e["event"] == "bot"]
@@ -385,7 +402,8 @@ def test_one_rasa_server_killed_during_the_load_the_other_serves_everyone(bot: D
     # however fast the rest went (a faster bot once finished everyone within a second of it).
     killed = threading.Event()
 
-    def talk(sender: str) -> tuple[int, float, list[str]]:
+    def talk(job: tuple[int, str]) -> tuple[int, float, list[str]]:
+        index, sender = job
         retries, longest, wrong = 0, 0.0, []
         for number, (message, check) in enumerate(turns):
             if number == 3:
@@ -394,7 +412,8 @@ def test_one_rasa_server_killed_during_the_load_the_other_serves_everyone(bot: D
                 killed.wait(timeout=300)
             began = time.monotonic()
             for _ in range(5):
-                reply = post(bot.webhook, sender, message, timeout=60)
+                reply = post(bot.webhook, sender, message, timeout=60,
+                             source=client_address(index))
                 if reply.status == 200:
                     break
                 retries += 1
@@ -416,7 +435,7 @@ def test_one_rasa_server_killed_during_the_load_the_other_serves_everyone(bot: D
         return killed_at
 
     with ThreadPoolExecutor(max_workers=len(people) + 1) as pool:
-        results = pool.map(talk, people)
+        results = pool.map(talk, enumerate(people))
         killer = pool.submit(kill_when_busy)
         outcomes = list(results)
         killed_at = killer.result()
