@@ -294,8 +294,9 @@ class Deployment:
 
     ``database_url`` is the administrator's (a superuser: the tests read and change what they
     like with it); ``users`` the services' own (service_users), used as deploy/ uses them: the
-    knowledge base is built as "kb", the action servers use "actions" (DATABASE_URL), the Rasa
-    servers "rasa" (TRACKER_STORE_URL, and no DATABASE_URL). ``env`` is an operator's: both."""
+    knowledge base is built as "kb", the action servers use "actions" (DATABASE_URL, and
+    TRACKER_STORE_URL to delete a forgotten conversation), the Rasa servers "rasa"
+    (TRACKER_STORE_URL, and no DATABASE_URL). ``env`` is an operator's: both."""
 
     folder: Path
     database_url: str
@@ -335,8 +336,9 @@ class Deployment:
 
     @property
     def actions_env(self) -> dict[str, str]:
-        """An action server's environment: the plans and the knowledge base, as "actions"."""
-        return {k: v for k, v in self.env.items() if k != "TRACKER_STORE_URL"}
+        """An action server's environment: the plans and the knowledge base, and deleting a
+        forgotten conversation, as "actions"."""
+        return {**self.env, "TRACKER_STORE_URL": self.users["actions"]}
 
     @property
     def rasa_env(self) -> dict[str, str]:

@@ -405,7 +405,8 @@ def assert_privileges(database_url: str, users: dict[str, str]) -> None:
         expected = {
             "kb": {"kb_": everything, "events": set(), "plan_": set()},
             "rasa": {"kb_": set(), "events": everything, "plan_": set()},
-            "actions": {"kb_": {"SELECT"}, "events": set(), "plan_": everything},
+            # DELETE for "forget me"; SELECT on the sender_id column only, not the table
+            "actions": {"kb_": {"SELECT"}, "events": {"DELETE"}, "plan_": everything},
             "web": {"kb_": set(), "events": set(), "plan_": {"SELECT"}},
         }
         for service, kinds in expected.items():
@@ -421,6 +422,8 @@ def assert_privileges(database_url: str, users: dict[str, str]) -> None:
     assert CareerKnowledge.load(users["actions"]).role("team_lead") is not None
     assert refused(users["actions"], "DROP TABLE events")
     assert refused(users["actions"], "INSERT INTO events (sender_id) VALUES ('x')")
+    assert refused(users["actions"], "SELECT data FROM events")  # no conversation is readable
+    assert not refused(users["actions"], "DELETE FROM events WHERE sender_id = 'rest:gone'")
     assert refused(users["actions"], f"DROP TABLE {kb_tables[0]}")
     assert refused(users["web"], "UPDATE plan_plans SET summary = ''")
     assert not refused(users["web"], "DELETE FROM plan_links")

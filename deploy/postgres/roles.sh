@@ -15,6 +15,9 @@
 #            (plans/store.py makes them at first use)
 #   web      the page server: reads the plan_ tables, and deletes expired download links
 #            (plan_links)
+#   (actions also deletes a person's rows of `events` when they ask to be forgotten, before it
+#   says so: DELETE on it, and SELECT on its sender_id column only, which the DELETE's WHERE
+#   needs; it cannot read a conversation)
 # Nobody else may connect; the administrator (POSTGRES_USER) is the image's superuser.
 #
 # Environment: POSTGRES_USER and POSTGRES_DB (as the image sets them), KB_DB_PASSWORD,
@@ -63,9 +66,10 @@ GRANT CREATE ON SCHEMA public TO :"kb", :"rasa", :"actions";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"kb" IN SCHEMA public GRANT SELECT ON TABLES TO :"actions";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"actions" IN SCHEMA public GRANT SELECT ON TABLES TO :"web";
 
--- The page server also deletes expired download links, in plan_links only. That table does not
--- exist yet (the action servers make it at first use) and default privileges cannot name one
--- table, so an event trigger grants it when the table is made, as its maker (its owner).
+-- The page server also deletes expired download links, in plan_links only, and the action
+-- servers delete a forgotten person's conversation from events. Those tables do not exist yet
+-- (their services make them at first use) and default privileges can name neither one table nor
+-- one column, so an event trigger grants them when the table is made, as its maker (its owner).
 SELECT format($make$
     CREATE OR REPLACE FUNCTION careercoach_grant_plan_links() RETURNS event_trigger
     LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
@@ -74,9 +78,13 @@ SELECT format($make$
                    WHERE object_type = 'table' AND object_identity = 'public.plan_links') THEN
             GRANT SELECT, DELETE ON public.plan_links TO %I;
         END IF;
+        IF EXISTS (SELECT FROM pg_event_trigger_ddl_commands()
+                   WHERE object_type = 'table' AND object_identity = 'public.events') THEN
+            GRANT SELECT (sender_id), DELETE ON public.events TO %I;
+        END IF;
     END
     $body$
-$make$, :'web') \gexec
+$make$, :'web', :'actions') \gexec
 DROP EVENT TRIGGER IF EXISTS careercoach_grant_plan_links;
 CREATE EVENT TRIGGER careercoach_grant_plan_links ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION careercoach_grant_plan_links();
@@ -94,6 +102,8 @@ SELECT format('GRANT SELECT ON public.%I TO %I', tablename,
     AND (tablename LIKE 'kb\_%' OR tablename LIKE 'plan\_%') \gexec
 SELECT format('GRANT SELECT, DELETE ON public.plan_links TO %I', :'web')
     WHERE to_regclass('public.plan_links') IS NOT NULL \gexec
+SELECT format('GRANT SELECT (sender_id), DELETE ON public.events TO %I', :'actions')
+    WHERE to_regclass('public.events') IS NOT NULL \gexec
 
 COMMIT;
 SQL
