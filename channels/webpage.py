@@ -143,7 +143,9 @@ class PageHandler(BaseHTTPRequestHandler):
         try:
             store = self.plans()
             sender_id = store.sender_for_link(token)
-            saved = store.load(sender_id) if sender_id is not None else None
+            # links are made for the conversation's own id: nothing to adopt, and the page
+            # server's database user may only read plans
+            saved = store.load(sender_id, adopt=False) if sender_id is not None else None
         except Exception:  # a database that is down: say so, keep serving the page
             logger.exception("could not read a plan")
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"the plans can't be read right now\n",

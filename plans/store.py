@@ -217,14 +217,15 @@ class PlanStore:
         return _saved({"sender_id": sender_id, **values})
 
     @staticmethod
-    def _row(session: Session, sender_id: str, for_update: bool = False) -> Any:
+    def _row(session: Session, sender_id: str, for_update: bool = False,
+             adopt: bool = True) -> Any:
         """The conversation's row, adopting (once) a plan saved under the bare id it had before
         channels had namespaces (channels/senders.py says which bare id it may adopt)."""
         query = select(plans_table).where(plans_table.c.sender_id == sender_id)
         if for_update:
             query = query.with_for_update()
         row = session.execute(query).mappings().first()
-        old = legacy_id(sender_id) if row is None else None
+        old = legacy_id(sender_id) if row is None and adopt else None
         if old is not None:
             adopted = session.execute(update(plans_table).where(plans_table.c.sender_id == old)
                                       .values(sender_id=sender_id))
@@ -238,9 +239,11 @@ class PlanStore:
             return session.execute(select(plans_table.c.sender_id)
                                    .where(plans_table.c.sender_id == sender_id)).first() is not None
 
-    def load(self, sender_id: str) -> SavedPlan | None:
+    def load(self, sender_id: str, adopt: bool = True) -> SavedPlan | None:
+        """The conversation's plan; ``adopt=False`` for a reader that may not write (the page
+        server's database user), which then does not look for a plan from before namespaces."""
         with self._unit_of_work() as session:
-            row = self._row(session, sender_id)
+            row = self._row(session, sender_id, adopt=adopt)
             return _saved(row) if row is not None else None
 
     def delete(self, sender_id: str) -> bool:
