@@ -111,6 +111,12 @@ nginx: ## install Debian's nginx for the scale and fault tests when it is missin
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx > /dev/null; \
 	else echo "warning: no nginx at $(NGINX) and no apt-get: the scale and fault tests will \
 	be skipped (install nginx and run make test NGINX=/path/to/nginx)" >&2; fi
+	@# psql runs deploy/postgres/roles.sh on the test databases, as the postgres image would
+	@if command -v psql > /dev/null; then exit 0; fi; \
+	if command -v apt-get > /dev/null; then \
+	  echo "installing Debian's postgresql-client (psql) for the deployment tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql-client > /dev/null; \
+	else echo "warning: no psql and no apt-get: the deployment tests will fail" >&2; fi
 
 run: train web ## build what is missing, start the action server, the Rasa server and the chat page
 	@VENV=$(VENV) scripts/run.sh
