@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -146,3 +150,38 @@ def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
     server, base = launch_rasa(env, log_dir, endpoints, credentials, port, api_token)
     wait_rasa(server, base)
     return server, f"{base}/webhooks/rest/webhook"
+
+
+@contextlib.contextmanager
+def sanic_in_process(app: Any) -> Iterator[str]:
+    """Serves a Sanic app from a thread of this process on a free port; yields its base URL.
+    Faster than a Rasa server, for a channel's blueprint with a stand-in for Rasa."""
+    from sanic import Sanic
+
+    # Sanic 21 rewrites its request handling once per process unless in test mode, so a second
+    # in-process server (another test module's) would fail to start
+    Sanic.test_mode = True
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    holder: dict[str, Any] = {}
+
+    async def serve() -> None:
+        server = await app.create_server(host="127.0.0.1", port=port,
+                                         return_asyncio_server=True)
+        await server.startup()
+        await server.before_start()
+        await server.after_start()
+        holder["server"] = server
+        started.set()
+        await server.serve_forever()
+
+    thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
+    thread.start()
+    if not started.wait(30):
+        raise TimeoutError("the in-process Sanic server did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        loop.call_soon_threadsafe(holder["server"].close)
+        thread.join(10)

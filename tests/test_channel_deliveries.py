@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,9 +39,7 @@ from tests.channel_support import (
     telegram_chat,
     telegram_text,
 )
-from tests.postgres_support import unavailable
-
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.scale_support import REDIS, redis_prefix
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +52,8 @@ def stub() -> Iterator[ApiStub]:
 @pytest.fixture
 def prefix() -> Iterator[str]:
     """A key prefix of this test's own on the Redis server; its keys are deleted afterwards."""
-    client = redis.Redis.from_url(REDIS, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        client.close()
-        unavailable(f"Redis not reachable at {REDIS}: {error}")
-    name = f"cctest{uuid.uuid4().hex[:10]}"
-    try:
+    with redis_prefix(REDIS) as name:
         yield name
-    finally:
-        for key in client.scan_iter(f"{name}:*"):
-            client.delete(key)
-        client.close()
 
 
 def dead_redis() -> str:

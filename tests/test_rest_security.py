@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from sanic import Sanic
 from channels import turns
 from channels.rest import MAX_DEPTH, UNAUTHORIZED, RestInput
 from ops.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LARGE, TOO_LONG
-from tests.servers import free_port
+from tests.servers import sanic_in_process
 
 TOKEN = "rest-token-for-the-tests"
 
@@ -63,33 +62,11 @@ class Webhook:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Webhook]:
-    # Sanic 21 rewrites its request handling once per process unless in test mode, so a second
-    # in-process server (another test module's) would fail to start
-    Sanic.test_mode = True
     rasa = StandIn()
     app = Sanic(f"rest-{uuid.uuid4().hex[:8]}")
     app.blueprint(RestInput(token=TOKEN).blueprint(rasa), url_prefix="/webhooks/rest")
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    holder: dict[str, Any] = {}
-
-    async def serve() -> None:
-        server = await app.create_server(host="127.0.0.1", port=port,
-                                         return_asyncio_server=True)
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        holder["server"] = server
-        started.set()
-        await server.serve_forever()
-
-    thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
-    thread.start()
-    assert started.wait(30), "the test server did not start"
-    yield Webhook(f"http://127.0.0.1:{port}/webhooks/rest/webhook", rasa)
-    loop.call_soon_threadsafe(holder["server"].close)
-    thread.join(10)
+    with sanic_in_process(app) as base:
+        yield Webhook(f"{base}/webhooks/rest/webhook", rasa)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,7 +22,7 @@ from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from plans.builder import build_plan
 from plans.profile import Profile
 from plans.store import PlanStore
-from tests.servers import free_port
+from tests.servers import sanic_in_process
 
 
 class StandIn:
@@ -43,35 +42,13 @@ class StandIn:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[str, StandIn]]:
-    # Sanic 21 rewrites its request handling once per process unless in test mode, so a second
-    # in-process server (another test module's) would fail to start
-    Sanic.test_mode = True
     rasa = StandIn()
     channel = SocketIOInput.from_credentials({"session_persistence": True,
                                               "cors_allowed_origins": "*"})
     app = Sanic(f"web-{uuid.uuid4().hex[:8]}")
     app.blueprint(channel.blueprint(rasa), url_prefix="/webhooks/socketio")
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    holder: dict[str, Any] = {}
-
-    async def serve() -> None:
-        server = await app.create_server(host="127.0.0.1", port=port,
-                                         return_asyncio_server=True)
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        holder["server"] = server
-        started.set()
-        await server.serve_forever()
-
-    thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
-    thread.start()
-    assert started.wait(30), "the test server did not start"
-    yield f"http://127.0.0.1:{port}", rasa
-    loop.call_soon_threadsafe(holder["server"].close)
-    thread.join(10)
+    with sanic_in_process(app) as base:
+        yield base, rasa
 
 
 @pytest.fixture(autouse=True)
