@@ -139,6 +139,35 @@ def test_a_conversation_in_the_browser(bot, kb, browser, greeting):
         context.close()
 
 
+def test_forget_me_clears_the_chat_the_page_saved(bot, browser, greeting):
+    """After "forget me" the browser keeps nothing of the conversation: a reload starts a new
+    one (the server sends the page its `forget` event; web/app.js clears the widget's storage)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    try:
+        page.goto(bot.page_url)
+        responses = page.locator(".rw-response")
+        expect(responses.filter(has_text=greeting[:60])).to_have_count(1)
+        page.fill(".rw-new-message", "forget me")
+        page.press(".rw-new-message", "Enter")
+        expect(responses.filter(has_text="can't be undone")).to_have_count(1)
+        session_before = page.evaluate("JSON.parse(localStorage.chat_session).session_id")
+        page.fill(".rw-new-message", "yes")
+        page.press(".rw-new-message", "Enter")
+        expect(responses.filter(has_text="deleted")).to_have_count(1)
+        page.wait_for_function("localStorage.getItem('career-coach-forgotten') === '1'")
+        page.reload()
+        expect(responses.filter(has_text=greeting[:60])).to_have_count(1)
+        expect(page.locator(".rw-client")).to_have_count(0)  # nothing of what was said
+        session_after = page.evaluate("JSON.parse(localStorage.chat_session).session_id")
+        assert session_after != session_before
+    finally:
+        context.close()
+
+
 def test_the_page_is_usable_on_a_phone(bot, browser, greeting):
     from playwright.sync_api import expect
 
