@@ -28,11 +28,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 import yaml
 
 from benchmarks.real_eval.judge import Turn, Verdict, judge, turn_from_events, unsourced_figures
+from channels.senders import namespaced
 from knowledge import settings
 from knowledge.documents import read_documents
 from tests.servers import server_env, start_actions, start_rasa
@@ -79,7 +81,10 @@ class Bot:
         reply = self.http.post(self.webhook, json={"sender": sender, "message": text},
                                timeout=60)
         reply.raise_for_status()
-        tracker = self.http.get(f"{self.base}/conversations/{sender}/tracker",
+        # REST conversations are "rest:<sender>" (channels/senders.py); Rasa's route does not
+        # decode "%3A", so the colon goes as it is
+        conversation = quote(namespaced("rest", sender), safe=":")
+        tracker = self.http.get(f"{self.base}/conversations/{conversation}/tracker",
                                 params={"token": self.token}, timeout=30).json()
         turn = turn_from_events(tracker.get("events") or [], tracker.get("slots") or {})
         # the texts as the person got them (the tracker has them too; the webhook is the truth)
