@@ -134,6 +134,12 @@ def test_venting_and_news_ask_nothing(text):
      "steps_to_leave"),
     ("how_to_start", {}, "how do I get into customer service after leaving retail",
      "how_to_start"),
+    # asking to get out asks how, not why; saying one got out asks nothing
+    ("nlu_fallback", {}, "Breaking out of customer service?", "steps_to_leave"),
+    ("why_leave", {}, "how do I break free of call centres", "steps_to_leave"),
+    ("why_leave", {}, "I want to get out of customer service, it's too stressful",
+     "steps_to_leave"),
+    ("why_leave", {}, "I finally got out of customer service last year", "why_leave"),
     # advice about a promotion is about the way up, not the ways out
     ("why_stay", {}, "What should I do about this potential promotion?", "why_stay"),
     # insults about the job's people are venting; at the bot, abuse

@@ -157,6 +157,8 @@ def test_strengths_in_ones_own_words_find_the_skill_they_mean(index, text, skill
 
 @pytest.mark.parametrize("text, response", [
     ("Hello bloggers!", "utter_greet"), ("I need help, I need advice", "utter_help"),
+    ("Please give me some tips on what to do.", "utter_help"),
+    ("sorry if this is the wrong place, I just don't know where else to turn", "utter_help"),
     ("can you please point me in the right direction?", "utter_topic_steps_to_leave"),
 ])
 def test_with_nothing_close_a_plain_greeting_plea_or_request_for_advice_is_met(text, response):

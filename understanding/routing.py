@@ -61,7 +61,8 @@ _INTERVIEW = re.compile(r"\bwhy should (?:we|i|they) hire you\b|\btell me about 
                         r"\bwhy (?:are|were) you (?:interested in|applying|changing careers|"
                         r"leaving)\b|\bwhy do you want (?:this|to work)\b")
 # Getting out of customer service, not into it
-_GETTING_OUT = re.compile(r"\bget(?:ting)? (?:away from|out of)\b|\bescap|\b(?:leave|leaving|quit|"
+_GETTING_OUT = re.compile(r"\bget(?:ting)? (?:away from|out of)\b|\bbreak(?:ing)? (?:out of|free "
+                          r"(?:of|from)|away from)\b|\bescap|\b(?:leave|leaving|quit|"
                           r"quitting|exit) (?:cs|customer service|call cent\w+|the (?:phones|call "
                           r"cent\w+)|this (?:job|industry|field))\b")
 # "what should I do about this potential promotion?": the way up, not the ways out
@@ -156,8 +157,11 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "So, why are you changing careers?", "Why should we hire you": an interview
         # question quoted, not asked of me: the job-search and interview tips
         return "ask_job_search"
-    if intent == "how_to_start" and _GETTING_OUT.search(plain):
-        # "I'm worried I won't ever get away from call centres": out, not in
+    if _GETTING_OUT.search(plain) and (intent == "how_to_start" or (
+            intent in ("why_leave", "nlu_fallback", STATEMENT) and asks)):
+        # "I'm worried I won't ever get away from call centres": out, not in; "Breaking out
+        # of customer service?", "I want to get out of customer service" ask how, not why;
+        # "I finally got out last year" asks nothing and stays as it was read
         return "steps_to_leave"
     if _ADVICE.search(plain) and intent in ("why_leave", "why_stay", "nlu_fallback",
                                              STATEMENT) and not entities.get("career") and (
@@ -275,7 +279,11 @@ def asks_one_fact(text: str) -> bool:
 # subject ("can you point me in the right direction?").
 _GREETING = re.compile(r"^\W*(?:hello|hi|hey|hiya|dear|greetings|good (?:morning|afternoon|"
                        r"evening))\b")
-_PLEA = re.compile(r"\bi need (?:some )?(?:help|advice|input|guidance)\b|^\W*help\W*$")
+# a plea with no subject: what the bot can help with ("please give me some tips on what to do",
+# "I just don't know where else to go")
+_PLEA = re.compile(r"\bi need (?:some )?(?:help|advice|input|guidance)\b|^\W*help\W*$|"
+                   r"\bgive me (?:some |any )?(?:tips|advice|pointers|guidance)\b|"
+                   r"\b(?:don't|do not) know where (?:else )?to (?:go|turn)\b")
 _ADVICE = re.compile(r"\b(?:point me in the right direction|"
                      r"what (?:else )?(?:should|do|can|could|would) i "
                      r"(?:even |actually |possibly |else )?do|"
