@@ -140,6 +140,17 @@ def test_venting_and_news_ask_nothing(text):
     ("why_leave", {}, "I want to get out of customer service, it's too stressful",
      "steps_to_leave"),
     ("why_leave", {}, "I finally got out of customer service last year", "why_leave"),
+    # what leaving costs is a downside of leaving, not a reason to leave
+    ("why_leave", {}, "would i have to take a pay cut tho", "why_stay"),
+    ("statement", {}, "leaving means retraining and getting new skills first", "why_stay"),
+    # whether the jobs will last: the outlook
+    ("why_stay", {}, "it could jeopardize my family. Will I be jobless?", "ask_outlook"),
+    ("why_leave", {}, "are call centre jobs going to be replaced soon?", "ask_outlook"),
+    ("why_leave", {}, "are call centre jobs going to be replaced by AI soon?", "ask_ai"),
+    ("why_leave", {}, "Customer Service Jobs Might Just Disappear Because Everyone Hates "
+     "Talking To People", "ask_outlook"),
+    ("why_leave", {}, "my job disappeared overnight", "why_leave"),
+    ("why_leave", {}, "I'm jobless since the call centre closed", "why_leave"),
     # advice about a promotion is about the way up, not the ways out
     ("why_stay", {}, "What should I do about this potential promotion?", "why_stay"),
     # insults about the job's people are venting; at the bot, abuse

@@ -88,6 +88,16 @@ _SIDE_OF = re.compile(r"\b(?P<side>pros|cons|upsides?|downsides?|negatives?|posi
                       r"leaving|quitting)\b")
 _BAD_SIDES = {"cons", "downside", "downsides", "negative", "negatives", "drawbacks",
               "disadvantages"}
+# what leaving costs ("would I have to take a pay cut", "leaving means retraining"): the
+# downsides of leaving, which are what staying keeps, not the reasons to leave
+_COST_OF_LEAVING = re.compile(r"\bpay ?cut\b|\bleaving (?:means|would mean)\b")
+# whether the jobs will last: asked of one's own ("Will I be jobless?"), or said of them all
+# ("customer service jobs might just disappear"): the outlook, not the reasons to leave or stay
+_LOSING_ONES_JOB = re.compile(r"\bjobless\b|\bjob security\b|\blose (?:my|our|their) jobs?\b")
+_JOBS_GOING = re.compile(r"\b(?:jobs?|roles?|positions?|call cent\w+|customer service)\b"
+                         r"[^.?!]{0,30}\b(?:will|might|may|could|going to|gonna|about to)\b"
+                         r"[^.?!]{0,15}\b(?:disappear|go away|die out|be replaced|"
+                         r"become obsolete|be automated)")
 _WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
 _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 # "and what do they actually do?", "what does a director do all day"
@@ -190,6 +200,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # downsides of leaving are what staying keeps
         bad, of_staying = side.group("side") in _BAD_SIDES, side.group("act") == "staying"
         return "why_leave" if bad == of_staying else "why_stay"
+    if intent in ("why_leave", "why_stay", "nlu_fallback", STATEMENT):
+        if (_LOSING_ONES_JOB.search(plain) and asks) or _JOBS_GOING.search(plain):
+            # replaced by AI: what the sources say about AI; otherwise the jobs' outlook
+            return "ask_ai" if _NAMES_AI.search(plain) else "ask_outlook"
+        if _COST_OF_LEAVING.search(plain) and intent != "why_stay":
+            return "why_stay"
     if len(set(entities.get("role") or [])) >= 2 and intent in ROLE_BEATS | {
             "ask_role_duties", "ask_salary"}:
         return "compare_roles"  # "what's the gap between a rep and a senior rep"
@@ -324,6 +340,7 @@ _TOPIC_WORDS = [
     ("ask_job_search", r"\bresume\b|\bcv\b|\bcover letter\b|\binterviews?\b|\blinkedin\b"),
 ]
 _TOPIC_PATTERNS = [(topic, re.compile(p)) for topic, p in _TOPIC_WORDS]
+_NAMES_AI = dict(_TOPIC_PATTERNS)["ask_ai"]
 
 
 def topic_named(text: str) -> str | None:
