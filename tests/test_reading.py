@@ -161,6 +161,11 @@ def test_venting_and_news_ask_nothing(text):
      "never off the help desk.", "statement"),
     ("abuse", {}, "honestly my most irate callers are nicer than you and you're still a useless "
      "piece of sh*t", "abuse"),
+    # a company's customer who took the bot for its service; an agent speaking of them
+    ("ask_salary", {}, "MAKE A PAYMENT", "bot_challenge"),
+    ("nlu_fallback", {}, "where is my order??", "bot_challenge"),
+    ("why_leave", {}, "8 hours a day of customers calling to make a payment and screaming at me",
+     "why_leave"),
     # a greeting to the reader and nothing else
     ("ask_ladder", {}, "Hello bloggers!", "greet"),
     # one side of staying or leaving, whichever word the classifier keyed on

@@ -50,6 +50,15 @@ _CHANGE_TARGET = re.compile(
     r"\b(?:change|switch|swap|move|set|update)\b.*\b(?:target|goal|career|plan|aim)\b"
     r"|\b(?:target|goal|plan)\b.*\b(?:to|into|for)\b.*\binstead\b|\binstead\b.*\bplan\b")
 # What people type at phone menus and support bots to reach a person.
+# A company's customer who took the bot for that company's service ("MAKE A PAYMENT", "track my
+# order"): short, and about an account or an order. Said in passing by an agent ("customers
+# calling to make a payment all day"), it is longer and stays what it was read as.
+_CUSTOMERS_REQUEST = re.compile(
+    r"\bmake (?:a|my) payment\b|\bpay (?:my|the|a) bill\b|\btrack (?:my|an|the) "
+    r"(?:order|parcel|package|delivery)\b|\b(?:cancel|close) my (?:account|subscription|order|"
+    r"contract)\b|\breset my password\b|\bwhere(?: is|'s|s) my (?:order|parcel|package|refund)\b|"
+    r"^\W*i (?:want|need) (?:a|my) refund\b")
+CUSTOMERS_REQUEST_WORDS = 8
 _ASKS_FOR_A_PERSON = re.compile(
     r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the )?"
     r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
@@ -179,8 +188,11 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "6 years on the phones, I'm exhausted... what could I even do?": the ways out;
         # "where do I start?": the steps
         return "steps_to_leave" if _WHERE_TO_START.search(plain) else "career_options"
-    if _ASKS_FOR_A_PERSON.search(plain):
-        return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
+    if _ASKS_FOR_A_PERSON.search(plain) or (
+            _CUSTOMERS_REQUEST.search(plain) and len(plain.split()) <= CUSTOMERS_REQUEST_WORDS):
+        # "speak to a representative!", "MAKE A PAYMENT": say it is a bot, and that the
+        # company itself helps with an order or an account
+        return "bot_challenge"
     if _WHAT_THEY_DO.search(plain) and not entities.get("career") and (
             entities.get("role") or refers_back(plain)):
         return "ask_role_duties"  # "and what do they actually do?", never "what can you do"
