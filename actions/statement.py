@@ -18,7 +18,7 @@ from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
 from actions.replies import PLAN_BUTTON, plan_payload, say
-from understanding.routing import IN_PASSING, talks_pay
+from understanding.routing import IN_PASSING, talks_getting_out, talks_pay
 
 # A statement is answered with an entry only when it is clearly about it: a higher bar than a
 # question's (actions/search.py), since nobody asked.
@@ -61,6 +61,9 @@ class ActionStatement(Action):
                             **say_career(dispatcher, kb, kb.career(careers[0])))
         if len(careers) > 1:
             return await answers()["career_options"].run(dispatcher, tracker, domain)
+        if talks_getting_out(tracker.latest_message.get("text") or ""):
+            # "once you are in one it is fairly difficult to get out": the steps out
+            return await answers()["steps_to_leave"].run_unacknowledged(dispatcher, tracker)
         found = matches(tracker)
         if found and found[0][1] >= ABOUT_AT:
             return answer_entry(dispatcher, knowledge(), found[0][0], NEXT_OTHERWISE[:2])

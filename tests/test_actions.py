@@ -308,6 +308,18 @@ def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb)
     assert reply.slot("last_topic") != "ask_ladder"
 
 
+def test_a_statement_about_getting_out_gets_the_steps_out_after_one_acknowledgement(kb):
+    reply = run(ActionStatement(), tracker(
+        "statement", text="once you are in one it is fairly difficult to get out unless you go "
+        "to another call centre"))
+    assert reply.slot("last_topic") == "steps_to_leave"
+    assert reply.responses[0] == "utter_acknowledge_said"
+    assert sum(r.startswith("utter_acknowledge") for r in reply.responses) == 1
+    # a statement about something else gets no steps out
+    reply = run(ActionStatement(), tracker("statement", text="my manager is nice enough"))
+    assert reply.slot("last_topic") != "steps_to_leave"
+
+
 def test_is_it_worth_it_after_a_level_compares_it_with_the_level_below(kb):
     reply = run(answers()["why_stay"], tracker("why_stay", text="is it worth it?", slots={
         "role": "team_lead", "last_topic": "ask_role_duties"}))

@@ -335,6 +335,16 @@ def plain_request(text: str) -> str | None:
     return None
 
 
+# getting out, however it is said ("it is fairly difficult to get out", "there's no way out")
+_WAY_OUT = re.compile(r"\bget(?:ting)? out\b|\bgot out\b|\bway out\b|\bbreak(?:ing)? out\b|"
+                      r"\bescap")
+
+
+def talks_getting_out(text: str) -> bool:
+    """Whether the message speaks of getting out of the job."""
+    return bool(_WAY_OUT.search(text.lower()))
+
+
 def talks_pay(text: str) -> bool:
     """Whether the message speaks of pay ("agents should earn more")."""
     return bool(_PAY.search(text.lower()))
