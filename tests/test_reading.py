@@ -140,6 +140,8 @@ def test_venting_and_news_ask_nothing(text):
     ("why_leave", {}, "I want to get out of customer service, it's too stressful",
      "steps_to_leave"),
     ("why_leave", {}, "I finally got out of customer service last year", "why_leave"),
+    ("why_leave", {}, "why do people quit customer service", "why_leave"),
+    ("why_leave", {}, "why is it so hard to get out of call centres", "why_leave"),
     # what leaving costs is a downside of leaving, not a reason to leave
     ("why_leave", {}, "would i have to take a pay cut tho", "why_stay"),
     ("statement", {}, "leaving means retraining and getting new skills first", "why_stay"),
@@ -162,8 +164,8 @@ def test_venting_and_news_ask_nothing(text):
     ("abuse", {}, "honestly my most irate callers are nicer than you and you're still a useless "
      "piece of sh*t", "abuse"),
     # a company's customer who took the bot for its service; an agent speaking of them
-    ("ask_salary", {}, "MAKE A PAYMENT", "bot_challenge"),
-    ("nlu_fallback", {}, "where is my order??", "bot_challenge"),
+    ("ask_salary", {}, "MAKE A PAYMENT", "out_of_scope"),
+    ("nlu_fallback", {}, "where is my order??", "out_of_scope"),
     ("why_leave", {}, "8 hours a day of customers calling to make a payment and screaming at me",
      "why_leave"),
     # a greeting to the reader and nothing else

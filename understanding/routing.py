@@ -176,8 +176,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "So, why are you changing careers?", "Why should we hire you": an interview
         # question quoted, not asked of me: the job-search and interview tips
         return "ask_job_search"
-    if _GETTING_OUT.search(plain) and (intent == "how_to_start" or (
-            intent in ("why_leave", "nlu_fallback", STATEMENT) and asks)):
+    if (intent == "how_to_start" and _GETTING_OUT.search(plain)) or (
+            intent in ("why_leave", "nlu_fallback", STATEMENT) and asks
+            and _WAY_OUT.search(plain) and not _WHY.search(plain)):
         # "I'm worried I won't ever get away from call centres": out, not in; "Breaking out
         # of customer service?", "I want to get out of customer service" ask how, not why;
         # "I finally got out last year" asks nothing and stays as it was read
@@ -188,11 +189,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "6 years on the phones, I'm exhausted... what could I even do?": the ways out;
         # "where do I start?": the steps
         return "steps_to_leave" if _WHERE_TO_START.search(plain) else "career_options"
-    if _ASKS_FOR_A_PERSON.search(plain) or (
-            _CUSTOMERS_REQUEST.search(plain) and len(plain.split()) <= CUSTOMERS_REQUEST_WORDS):
-        # "speak to a representative!", "MAKE A PAYMENT": say it is a bot, and that the
-        # company itself helps with an order or an account
-        return "bot_challenge"
+    if _ASKS_FOR_A_PERSON.search(plain):
+        return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
+    if _CUSTOMERS_REQUEST.search(plain) and len(plain.split()) <= CUSTOMERS_REQUEST_WORDS:
+        # "MAKE A PAYMENT": outside what the bot knows, and the company helps with an order
+        # or an account (the out-of-scope reply says both)
+        return "out_of_scope"
     if _WHAT_THEY_DO.search(plain) and not entities.get("career") and (
             entities.get("role") or refers_back(plain)):
         return "ask_role_duties"  # "and what do they actually do?", never "what can you do"
@@ -335,9 +337,11 @@ def plain_request(text: str) -> str | None:
     return None
 
 
-# getting out, however it is said ("it is fairly difficult to get out", "there's no way out")
-_WAY_OUT = re.compile(r"\bget(?:ting)? out\b|\bgot out\b|\bway out\b|\bbreak(?:ing)? out\b|"
-                      r"\bescap")
+_WHY = re.compile(r"\bwhy\b")
+# getting out, however it is said ("it is fairly difficult to get out", "there's no way out"),
+# but not "leaving", which questions about what one would miss say too
+_WAY_OUT = re.compile(r"\bget(?:ting)? out\b|\bgot out\b|\bway out\b|"
+                      r"\bbreak(?:ing)? (?:out|free|away)\b|\bescap")
 
 
 def talks_getting_out(text: str) -> bool:
