@@ -76,32 +76,24 @@ class RestMessage:
     message_id: str | None = None
 
 
-def _depth(value: Any) -> int:
-    """How deeply ``value`` nests (iteratively: a hostile body must not exhaust the stack)."""
-    deepest, todo = 0, [(value, 1)]
+def _check_shape(data: Any) -> None:
+    """``BadRequest`` when ``data`` nests deeper than ``MAX_DEPTH`` or holds a string that is not
+    text (a lone surrogate); walked without recursion, so a hostile body cannot exhaust the
+    stack."""
+    todo = [(data, 1)]
     while todo:
         item, depth = todo.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            if depth <= MAX_DEPTH:
-                todo.extend((child, depth + 1)
-                            for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
-
-
-def _strings(value: Any) -> list[str]:
-    """Every string in ``value``, keys included."""
-    found, todo = [], [value]
-    while todo:
-        item = todo.pop()
         if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            todo.extend(item.keys())
-            todo.extend(item.values())
-        elif isinstance(item, list):
-            todo.extend(item)
-    return found
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadRequest("the body holds a lone surrogate (\\ud800-\\udfff without its "
+                                 "pair): it is not text") from None
+        elif isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise BadRequest(f"the body nests deeper than {MAX_DEPTH} levels")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            todo.extend((child, depth + 1) for child in children)
 
 
 def _load(body: bytes) -> Any:
@@ -112,14 +104,7 @@ def _load(body: bytes) -> Any:
                          f"{EXAMPLE}") from None
     except RecursionError:
         raise BadRequest(f"the body nests deeper than {MAX_DEPTH} levels") from None
-    if _depth(data) > MAX_DEPTH:
-        raise BadRequest(f"the body nests deeper than {MAX_DEPTH} levels")
-    for text in _strings(data):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise BadRequest("the body holds a lone surrogate (\\ud800-\\udfff without its "
-                             "pair): it is not text") from None
+    _check_shape(data)
     return data
 
 

@@ -24,6 +24,7 @@ What differs from Rasa 3.6's ``SocketIOInput`` (whose handlers this replaces):
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -92,21 +93,25 @@ class SocketIOInput(RasaSocketIOInput):
     def get_output_channel(self) -> WebOutput | None:
         return WebOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
+    @functools.cached_property
+    def key(self) -> bytes:
+        """The secret session ids are signed with: read once, not on every message."""
+        return session_ids.secret()
+
     def conversation(self, session_id: object) -> str | None:
         """The conversation of a session id this server issued, else None."""
-        random_part = session_ids.verified(session_id, session_ids.secret())
+        random_part = session_ids.verified(session_id, self.key)
         return namespaced("web", random_part) if random_part else None
 
     def session_for(self, requested: object) -> str:
         """The session id to confirm for a ``session_request``: the one asked for when this
         server issued it (or it is a legacy id with a saved plan), else a new one."""
-        key = session_ids.secret()
-        if session_ids.verified(requested, key):
+        if session_ids.verified(requested, self.key):
             return str(requested)
         if (isinstance(requested, str) and session_ids.LEGACY_PATTERN.fullmatch(requested)
                 and legacy_plan_saved(requested)):
-            return session_ids.issue(key, requested)
-        return session_ids.issue(key)
+            return session_ids.issue(self.key, requested)
+        return session_ids.issue(self.key)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins,
