@@ -238,6 +238,8 @@ def test_a_correction_takes_back_the_subject_it_negates():
     ("can i become a software engineer coming from customer service", "software engineer"),
     # customer service itself, or no job at all
     ("what does a team lead make", None), ("whats the median pay in customer service", None),
+    # a level misspelt is still a level
+    ("wat does a team leed make", None), ("what does a suprvisor earn", None),
     ("average salary for call center agents", None), ("how much do they make?", None),
     ("starting salary in cs", None), ("hourly wage for reps", None),
     ("I want an office job, for example administration", "administration"),

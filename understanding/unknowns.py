@@ -7,6 +7,7 @@ entities and never reach here; words that mean customer service itself are not a
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 
 _JOB = r"(?P<job>[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,3}?)"
 _PATTERNS = [re.compile(p) for p in (
@@ -42,13 +43,26 @@ _NOT_A_JOB = {
 }
 
 
+# The ladder's own words, which people misspell ("team leed", "suprvisor"): a misspelt level is
+# still a level, never a job the sources do not know.
+_LEVEL_WORDS = ["lead", "manager", "supervisor", "representative", "associate", "specialist",
+                "director", "agent"]
+
+
+def _not_a_job(word: str) -> bool:
+    """Whether the word, or the level word it misspells, says no job."""
+    return word in _NOT_A_JOB or (
+        len(word) >= 4 and bool(get_close_matches(word, _LEVEL_WORDS, n=1, cutoff=0.75)))
+
+
 def unknown_job(text: str) -> str | None:
-    """The job a pay question names that is not customer service ("data scientist"), or None."""
+    """The job a pay question names that is not customer service ("data scientist"), or None;
+    "team leed" is a misspelt level, not a job the sources do not know."""
     plain = " ".join(re.sub(r"[^a-z' -]+", " ", text.lower()).split())
     for pattern in _PATTERNS:
         for match in pattern.finditer(plain):
             words = match.group("job").split()
-            if words and not set(words) & _NOT_A_JOB and len(words[-1]) > 2:
+            if words and not any(_not_a_job(w) for w in words) and len(words[-1]) > 2:
                 return " ".join(words)
     return None
 
