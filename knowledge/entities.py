@@ -14,7 +14,10 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Span
 
+from knowledge import spelling
+from knowledge.places import PLACE as WORLD_PLACE
 from knowledge.records import Phrase
 
 
@@ -81,12 +84,69 @@ def load_pipeline(path: Path) -> Language:
 
 
 def extract(nlp: Language, text: str) -> list[Entity]:
-    """The knowledge-base entities in a message, in order."""
-    found = []
-    for ent in nlp(text).ents:
-        ident, _, country = ent.ent_id_.partition(_COUNTRY_SEPARATOR)
-        if ent.label_ == "COUNTRY":
-            country = ident
-        found.append(Entity(ent.label_, ident, ent.text, ent.start_char, ent.end_char,
-                            country or None))
-    return found
+    """The knowledge-base entities in a message, in order, misspelt names included ("team
+    leed", "cananda": knowledge/spelling.py)."""
+    found = [_entity(ent, ent.start_char, ent.end_char, ent.text) for ent in nlp(text).ents]
+    fixes = [f for f in _speller(nlp).fixes(text)
+             if not any(e.start <= f.start < e.end for e in found)]
+    if not fixes:
+        return found
+    # Each misspelt word is read as its closest word, unless a next closest one makes a name
+    # that reaches past the word, with the words around it: "team leed" is "team lead", though
+    # "leeds" is closer; "bein a" is not Bern. Read together: "projct managment".
+    chosen = [f.word for f in fixes]
+    for i, fix in enumerate(fixes):
+        closest = _covered(_made_by(nlp, text, fixes, chosen, found))
+        for word in fix.others:
+            made = _made_by(nlp, text, fixes, chosen[:i] + [word] + chosen[i + 1:], found)
+            if _covered(made) > closest and any(
+                    e.start <= fix.start < e.end and e.end - e.start > fix.end - fix.start
+                    for e in made):
+                chosen[i], closest = word, _covered(made)
+    made = _made_by(nlp, text, fixes, chosen, found)
+    kept = [e for e in found if not any(m.start <= e.start and e.end <= m.end for m in made)]
+    return sorted(kept + made, key=lambda e: e.start)
+
+
+def _covered(ents: list[Entity]) -> int:
+    return sum(e.end - e.start for e in ents)
+
+
+def _made_by(nlp: Language, text: str, fixes: list[spelling.Fix], words: list[str],
+             found: list[Entity]) -> list[Entity]:
+    """The knowledge-base names that reading the misspelt words as `words` makes, in the
+    original's offsets: those that cover a misspelt word and swallow, rather than cut into,
+    what was found as written ("traning specialist" replaces "specialist"). The world's places
+    are left out: a misspelt word is too often a small town's name ("salery": Salé)."""
+    corrected, spans = spelling.apply(
+        text, [spelling.Fix(f.start, f.end, w) for f, w in zip(fixes, words, strict=True)])
+    made = []
+    for ent in nlp(corrected).ents:
+        start = spelling.to_original(ent.start_char, spans, end=False)
+        end = spelling.to_original(ent.end_char, spans, end=True)
+        if ent.label_ != WORLD_PLACE and any(start <= f.start < end for f in fixes) and all(
+                e.end <= start or end <= e.start or (start <= e.start and e.end <= end)
+                for e in found):
+            made.append(_entity(ent, start, end, text[start:end]))
+    return made
+
+
+def _entity(ent: Span, start: int, end: int, written: str) -> Entity:
+    ident, _, country = ent.ent_id_.partition(_COUNTRY_SEPARATOR)
+    if ent.label_ == "COUNTRY":
+        country = ident
+    return Entity(ent.label_, ident, written, start, end, country or None)
+
+
+# One speller per loaded pipeline, built from its own patterns' words
+_SPELLERS: dict[int, tuple[Language, spelling.Speller]] = {}
+
+
+def _speller(nlp: Language) -> spelling.Speller:
+    held = _SPELLERS.get(id(nlp))
+    if held is None or held[0] is not nlp:
+        ruler = nlp.get_pipe("entity_ruler")
+        names = [p["pattern"] for p in ruler.patterns  # type: ignore[attr-defined]
+                 if isinstance(p["pattern"], str) and p["label"] != WORLD_PLACE]
+        held = _SPELLERS[id(nlp)] = (nlp, spelling.Speller(names))
+    return held[1]

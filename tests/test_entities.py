@@ -103,3 +103,32 @@ def test_huge_and_odd_input_does_not_break_it(nlp):
         "team_lead"]
     assert extract(nlp, "<script>alert(1)</script>") == []
     assert len(extract(nlp, "team lead " * 2000)) == 2000
+
+
+MISSPELT = [
+    # a misspelt name is the name, and its entity spans what the person wrote
+    ("is being a team leed worth it", [("ROLE", "team_lead", "team leed")]),
+    ("what does a suprvisor make in cananda",
+     [("ROLE", "team_lead", "suprvisor"), ("REGION", "canada", "cananda")]),
+    ("is a manger job worth it", [("ROLE", "manager", "manger")]),
+    # words read together: neither alone makes a name
+    ("how do i get into projct managment", [("CAREER", "project_management", "projct managment")]),
+    ("custmer sucess manager pay", [("CAREER", "customer_success", "custmer sucess manager")]),
+    # a longer name read through a misspelling replaces the shorter one found as written
+    ("I want to be a traning specialist", [("CAREER", "training", "traning specialist")]),
+    ("thinking of moving to austrlia", [("REGION", "australia", "austrlia")]),
+    # "bein" is closer to "being" than to Bern; the closer reading makes no name
+    ("wat r the pros n cons of bein a superviser", [("ROLE", "team_lead", "superviser")]),
+    # a misspelling never becomes one of the world's small places ("salery": Salé)
+    ("salery for a job like this", []),
+    # everyday words and short slang are left alone
+    ("hows it going", []),
+    ("i am so tired of this lol, applyng for months", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", MISSPELT)
+def test_misspelt_names_are_the_names_they_misspell(nlp, text, expected):
+    ents = extract(nlp, text)
+    assert [(e.label, e.id, e.text) for e in ents] == expected
+    assert all(text[e.start:e.end] == e.text for e in ents)
