@@ -2,7 +2,9 @@
 
 Starts the action server and the Rasa server (free ports, the built knowledge base and the trained
 model), sends every message of ../shared/real_messages/messages.tsv over the REST webhook as a new
-person, and every conversation of conversations.yml turn by turn, reads what the bot did from the
+person, then the messages of written.yml (the same style, written for the project: a second dev
+set that was never tuned against while it was being written), and every conversation of
+conversations.yml turn by turn, reads what the bot did from the
 tracker, and judges it against the labels (LABELS.md, judge.py).
 
 A quarter of the real messages (the held-out split: sha1 of the text, divisible by 4) is never
@@ -60,7 +62,7 @@ def read_messages(path: Path) -> list[tuple[str, str]]:
 
 @dataclass
 class Result:
-    group: str  # "dev", "held-out" or "conversations"
+    group: str  # "dev", "held-out", "written" or "conversations"
     topic: str
     said: str
     label: dict[str, Any]
@@ -93,9 +95,11 @@ class Bot:
 
 
 def evaluate(bot: Bot, labels: dict[str, dict[str, Any]], messages: list[tuple[str, str]],
-             conversations: list[dict[str, Any]], sourced: set[float]) -> list[Result]:
+             written: list[dict[str, Any]], conversations: list[dict[str, Any]],
+             sourced: set[float]) -> list[Result]:
     results: list[Result] = []
-    started, total = time.monotonic(), len(messages) + len(conversations)
+    started = time.monotonic()
+    total = len(messages) + len(written) + len(conversations)
     for i, (topic, text) in enumerate(messages, 1):
         label = labels.get(key_of(text))
         if label is None:
@@ -106,7 +110,12 @@ def evaluate(bot: Bot, labels: dict[str, dict[str, Any]], messages: list[tuple[s
         results.append(Result("held-out" if held_out(text) else "dev", topic, text, label, turn,
                               judge(label, turn), stated_unsourced(turn, sourced)))
         progress(i, total, started)
-    for j, conversation in enumerate(conversations, len(messages) + 1):
+    for i, label in enumerate(written, len(messages) + 1):
+        turn = bot.send(f"eval-{uuid.uuid4().hex[:12]}", label["say"])
+        results.append(Result("written", label["expect"], label["say"], label, turn,
+                              judge(label, turn), stated_unsourced(turn, sourced)))
+        progress(i, total, started)
+    for j, conversation in enumerate(conversations, len(messages) + len(written) + 1):
         sender = f"eval-{uuid.uuid4().hex[:12]}"
         for step in conversation["turns"]:
             turn = bot.send(sender, step["say"])
@@ -189,7 +198,8 @@ def print_failures(results: list[Result], title: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true",
-                        help="list the dev split's and the conversations' failures")
+                        help="list the failures of the dev split, written.yml and the "
+                        "conversations")
     parser.add_argument("--json", type=Path, help="write every judged turn here")
     parser.add_argument("--webhook", help="a running bot's REST webhook (its Rasa HTTP API "
                         "must be on, with --token) instead of starting the servers")
@@ -203,13 +213,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     labels = {entry["key"]: entry for entry in
               yaml.safe_load((HERE / "messages.yml").read_text())["labels"]}
+    written = yaml.safe_load((HERE / "written.yml").read_text())["messages"]
     conversations = yaml.safe_load((HERE / "conversations.yml").read_text())["conversations"]
     messages = read_messages(source)
     sourced = set().union(*(d.numbers for d in read_documents(settings.seeds_dir()).values()))
 
     if args.webhook:
         results = evaluate(Bot(args.webhook, args.token or ""), labels, messages,
-                           conversations, sourced)
+                           written, conversations, sourced)
     else:
         logs = Path(tempfile.mkdtemp(prefix="real-eval-"))
         token = secrets.token_urlsafe(16)
@@ -219,21 +230,22 @@ def main(argv: list[str] | None = None) -> int:
         try:
             rasa, webhook = start_rasa(env, logs, actions_port, api_token=token)
             try:
-                results = evaluate(Bot(webhook, token), labels, messages, conversations,
-                                   sourced)
+                results = evaluate(Bot(webhook, token), labels, messages, written,
+                                   conversations, sourced)
             finally:
                 rasa.stop()
         finally:
             actions.stop()
 
     groups = {name: [r for r in results if r.group == name]
-              for name in ("dev", "held-out", "conversations")}
+              for name in ("dev", "held-out", "written", "conversations")}
     print_table(groups)
     passed, total = conversation_figure(groups["conversations"])
     print(f"\nconversations passed whole: {passed}/{total} ({pct(passed, total)})")
     print_per_topic(groups["dev"], "dev split")
     if args.failures:
         print_failures(groups["dev"], "dev split")
+        print_failures(groups["written"], "written")
         print_failures(groups["conversations"], "conversations")
     else:
         print("\n(--failures lists the dev split's failures; the held-out split's are never "
