@@ -23,6 +23,11 @@ from understanding.unknowns import term_asked, unknown_job
     ("it could jeopardize my family. Will I be jobless?", "scared"),  # losing the job
     ("Finally off the Help Desk.", "success"),
     ("thank you all for sharing, this helped", "grateful"),
+    ("passed all my night classes and finished my degree", "success"),
+    ("handed back my badge and honestly felt amazing", "success"),  # a good day, named
+    ("got let go on friday after four years and im still in shock", "sad"),
+    ("the shifts change weekly and its impossible with the kids", "sad"),
+    ("so bored, the same three complaints every call", "stuck"),
     ("what does a team lead make", None),
 ])
 def test_the_feeling_a_message_names(text, felt):
@@ -35,7 +40,9 @@ def test_the_feeling_a_message_names(text, felt):
                                   "hey so what does a TL actually make these days",
                                   "im thinking about sales since i already upsell",
                                   "any advice for someone leaving", "should i take the TL job",
-                                  "I want to know the pay in Japan", "salary in germany?"])
+                                  "I want to know the pay in Japan", "salary in germany?",
+                                  "top paying jobs after call centre",
+                                  "right? so what do i do next"])
 def test_questions_and_requests_ask_something(text):
     assert asks_something(text)
 
@@ -46,7 +53,14 @@ def test_questions_and_requests_ask_something(text):
                                   'My boss said "why are you always late?" and I just left',
                                   "Anyone who says it's easy hasn't tried it",
                                   "Salary was growing since year one, slower than rent",
-                                  "another day another 80 calls", "Thanks everyone"])
+                                  "another day another 80 calls", "Thanks everyone",
+                                  # opens like a terse query, but is a story
+                                  "top of the sales board all year and they hired an outsider "
+                                  "for the lead job",
+                                  # rhetorical: nobody is asked
+                                  "does anyone else dream about the hold music or is it just me",
+                                  "told my mum i say sorry to strangers for a living. honestly? "
+                                  "fair"])
 def test_venting_and_news_ask_nothing(text):
     assert not asks_something(text)
 
@@ -199,6 +213,9 @@ def test_the_named_subject_beats_an_intent_that_ignores_it(intent, entities, tex
     ("careers_fit_me", 0.9, None, False),  # "I'm patient and good with people"
     ("thanks", 0.9, "grateful", True),  # thanks to the others in a forum thread
     ("deny", 0.5, None, False), ("followup", 0.4, None, False), ("abuse", 0.6, "angry", False),
+    # a story about work the classifier could not place is no request from outside the field
+    ("out_of_scope", 0.6, TOLD, True), ("out_of_scope", 0.9, TOLD, False),
+    ("out_of_scope", 0.6, None, False),
 ])
 def test_which_messages_that_ask_nothing_are_statements(intent, confidence, felt, statement):
     assert is_statement(intent, confidence, felt) == statement
@@ -236,6 +253,9 @@ def test_a_correction_takes_back_the_subject_it_negates():
                                              "data scientist"),
     ("how much do teachers make", "teachers"), ("what would a plumber earn", "plumber"),
     ("can i become a software engineer coming from customer service", "software engineer"),
+    # the job ends at a question mark, and the words before it that name no job are not it
+    ("so whats the salary for a vet nurse? thinking of retraining", "vet nurse"),
+    ("whats a web developer salary like these days", "web developer"),
     # customer service itself, or no job at all
     ("what does a team lead make", None), ("whats the median pay in customer service", None),
     # a level misspelt is still a level

@@ -20,7 +20,12 @@ FEELINGS: dict[str, list[str]] = {
                 r"\blast (?:day|shift) (?:at|in|on|today|tomorrow)", r"\bnew job\b",
                 r"\b(?:accepted|landed) (?:an? |the )?(?:offer|job|role|position)",
                 r"\bpassed (?:my|the) (?:exam|cert|interview)", r"\bmade it out\b",
-                r"\bi'?m (?:free|out)\b"],
+                r"\bi'?m (?:free|out)\b",
+                r"\b(?:finished|finally got|completed|earned) my (?:degree|diploma|course|"
+                r"cert\w*|bachelor\w*|masters?)\b", r"\bgraduated\b",
+                # a good day is worth naming too: "felt incredible", "so proud of myself"
+                r"\bfelt (?:incredible|amazing|great|so good|fantastic|brilliant)\b",
+                r"\bso proud\b", r"\bproud of myself\b"],
     "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
                r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\bnervous\b", r"\bpanick",
                r"\bfreaking out\b", r"\bcan't afford\b", r"\b(?:bills|rent|mortgage|money) "
@@ -43,7 +48,8 @@ FEELINGS: dict[str, list[str]] = {
               r"\bwasted\b", r"\bno experience\b.*\b(?:outside|other)", r"\bunqualified\b",
               r"\bnot qualified\b", r"\bapplying for months\b", r"\bnot a peep\b",
               r"\bno (?:replies|response|callbacks?)\b", r"\brejected\b", r"\brejection",
-              r"\btorn\b", r"\bstart (?:all )?over\b", r"\btoo late\b"],
+              r"\btorn\b", r"\bstart (?:all )?over\b", r"\btoo late\b",
+              r"\bbor(?:ed|ing)\b", r"\bsame (?:\w+ ){0,3}every (?:call|day|shift)\b"],
     "angry": [r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
               r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
@@ -52,7 +58,11 @@ FEELINGS: dict[str, list[str]] = {
               # swearing says how it feels: "6 years. 6 *bastard* years."
               r"\b(?:bastard|fuck|fucking|effing|shit|shitty|crap|crappy|bloody|damn)\b"],
     "sad": [r"\bsad\b", r"\bdepressing\b", r"\bunhappy\b", r"\bcry(?:ing)?\b", r"\bcried\b",
-            r"\blonely\b", r"\bworthless\b", r"\bhurts?\b", r"\bheartbroken\b", r"\bupset\b"],
+            r"\blonely\b", r"\bworthless\b", r"\bhurts?\b", r"\bheartbroken\b", r"\bupset\b",
+            # a blow, or a life that doesn't fit the job: "got laid off today", "impossible with
+            # childcare"
+            r"\b(?:got|was|been|were|just) (?:laid off|let go|fired|made redundant|sacked)\b",
+            r"\bin shock\b", r"\bimpossible\b", r"\bstruggl", r"\bcan't cope\b"],
     "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much|for sharing)",
                  r"\bthis (?:helped|is so true|made my day)",
                  r"\bso (?:true|relatable)\b"],
@@ -73,10 +83,19 @@ _QUESTION_START = re.compile(
     r"are|am|do(?! not\b|n't\b)|does|did|any|anyone(?! who)|anybody(?! who)|has|have|"
     r"tips|advice|help|ideas|suggestions|recommend|looking for|need (?:advice|help|tips)|"
     r"tell me|explain|give me|"
-    r"show me|list|salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest|"
-    r"day in the life|pros and cons|difference between)\b"
-    # "Salary was growing since year one": a story about pay, not a terse question
+    r"show me|list|day in the life|pros and cons|difference between)\b")
+# A terse query opens with what it wants ("top paying jobs after cs", "salary of a TL"); a long
+# message opening the same way is a story ("top of the leaderboard three months running and they
+# gave the job to someone else"), as is one where a verb follows ("Salary was growing since year
+# one").
+_TERSE_START = re.compile(
+    r"^(?:salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest)\b"
     r"(?! (?:was|were|has|had|went|grew|got|kept|keeps|used to|never|always)\b)")
+TERSE_WORDS = 10
+# Not asked of anyone: "is that just me", "am I the only one", "honestly?", "right?"
+_RHETORICAL = re.compile(r"\b(?:just me|am i the only one|only one who)\b")
+_RHETORICAL_MARK = re.compile(
+    r"\b(?:honestly|seriously|right|really|huh|eh|lol|no|yeah|ok|okay|guess what|you know)\?")
 _ASKING = re.compile(
     r"\?|\b(?:any (?:advice|tips|ideas|suggestions|recommendations)|what (?:should|can|could|do|"
     r"else|jobs?|careers?|are|is)|how (?:do|can|did|long|much|to)|where (?:do|can|should)|"
@@ -149,4 +168,8 @@ def asks_something(text: str) -> bool:
     """Whether the message asks for anything: a question mark, a question's opening words, or
     a request ("any advice", "I want to know", "should I"); words in quotes do not count."""
     plain = _plain(_QUOTED.sub(" ", text)).strip()
-    return bool(_QUESTION_START.match(plain) or _ASKING.search(plain))
+    if _RHETORICAL.search(plain):
+        return False
+    plain = _RHETORICAL_MARK.sub(",", plain)
+    return bool(_QUESTION_START.match(plain) or _ASKING.search(plain)
+                or (_TERSE_START.match(plain) and len(plain.split()) <= TERSE_WORDS))

@@ -144,6 +144,10 @@ def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
     feeling it names (understanding.feelings; TOLD for a long one naming none)."""
     if felt == "grateful" and intent == "thanks":
         return True  # thanks to the others in a forum thread, not to the bot
+    if felt is not None and intent == "out_of_scope" and confidence < SURE:
+        # "we hit SLA and got a pizza party, one slice each": a story about work the classifier
+        # could not place, not a request from outside the bot's field
+        return True
     if felt is None or intent in NEVER_STATEMENTS or intent.startswith("plan_"):
         return False
     if felt == TOLD and intent in ("why_leave", "why_stay"):

@@ -58,11 +58,16 @@ def _not_a_job(word: str) -> bool:
 def unknown_job(text: str) -> str | None:
     """The job a pay question names that is not customer service ("data scientist"), or None;
     "team leed" is a misspelt level, not a job the sources do not know."""
-    plain = " ".join(re.sub(r"[^a-z' -]+", " ", text.lower()).split())
+    # sentence marks stay: they end the job ("the salary for a dental receptionist? seems")
+    plain = " ".join(re.sub(r"[^a-z' ?.!,-]+", " ", text.lower()).split())
     for pattern in _PATTERNS:
         for match in pattern.finditer(plain):
             words = match.group("job").split()
-            if words and not any(_not_a_job(w) for w in words) and len(words[-1]) > 2:
+            # the words after the last one that names no job: "whats a software developer"
+            # is a software developer
+            while words and any(_not_a_job(w) for w in words):
+                words = words[1:]
+            if words and len(words[-1]) > 2:
                 return " ".join(words)
     return None
 
