@@ -12,6 +12,7 @@ from actions.context import CAREER_TOPICS, current, mentioned, place, unknown_pl
 from actions.replies import amount, bullets, figure, say, sources
 from knowledge.records import PayFigure, Role
 from knowledge.repository import CareerKnowledge
+from understanding.followups import per_asked
 
 
 def years(role: Role) -> str:
@@ -50,6 +51,13 @@ class SalaryAnswer(Answer):
                 [(f"Skills for {career.name}", f'/skills_for_career{{"career": "{career.id}"}}'),
                  ("Customer service pay", "/ask_salary")], career=career.name)
             return {"career": career.id}
+        text = tracker.latest_message.get("text") or ""
+        if (per_asked(text) == "hour" and role_id in (None, kb.ladder()[0].id)
+                and not (region_id or country_id)):
+            # "whats the median hourly for a CSR": the sources' hourly figures are for the first
+            # level, representatives (pay.yml); the yearly median would not answer it
+            general_pay(dispatcher, kb, per="hour")
+            return {"role": role_id} if role_id else {}
         if role_id:
             role_pay(dispatcher, kb, kb.role(role_id))
             if (region_id and region_id != "us") or (country_id and not region_id):

@@ -178,6 +178,21 @@ def test_a_named_metric_is_answered_alone(kb):
     assert kb.fact("metrics", "net_promoter_score").title not in text
 
 
+@pytest.mark.parametrize("entities", [{"role": "representative"}, {}])
+def test_an_hourly_question_gets_the_hourly_figures_not_the_yearly_median(kb, entities):
+    text = answer("ask_salary", entities=entities,
+                  text="whats the median hourly for a CSR these days").text
+    assert usd(kb.pay("median_hourly").figure.low).rstrip("0") in text  # $20.59
+    assert usd(kb.role("representative").median_usd) not in text
+
+
+def test_an_hourly_question_about_another_level_is_not_given_the_first_levels_figure(kb):
+    text = answer("ask_salary", entities={"role": "manager"},
+                  text="what does a manager make per hour").text
+    assert usd(kb.pay("median_hourly").figure.low).rstrip("0") not in text
+    assert usd(kb.role("manager").median_usd) in text
+
+
 def test_why_leave_shows_the_linked_figures(kb):
     text = answer("why_leave").text
     assert usd(kb.pay("median_hourly").figure.low).rstrip("0") in text  # $20.59

@@ -46,6 +46,13 @@ def unit_asked(text: str) -> str | None:
     return next((unit for unit, pattern in _compiled if pattern.search(plain)), None)
 
 
+def per_asked(text: str) -> str | None:
+    """The period a pay question of any length asks for ("hour", "month"), or None: "whats the
+    median hourly for a CSR" wants the hourly figure, not the yearly one."""
+    plain = text.lower()
+    return next((unit for unit, pattern in _compiled[:2] if pattern.search(plain)), None)
+
+
 def asks_next_level(text: str) -> bool:
     """Whether the message asks about the level above the one it names or the last one."""
     return bool(_NEXT_LEVEL.search(text.lower()))
