@@ -106,7 +106,8 @@ _LOSING_ONES_JOB = re.compile(r"\bjobless\b|\bjob security\b|\blose (?:my|our|th
 _JOBS_GOING = re.compile(r"\b(?:jobs?|roles?|positions?|call cent\w+|customer service)\b"
                          r"[^.?!]{0,30}\b(?:will|might|may|could|going to|gonna|about to)\b"
                          r"[^.?!]{0,15}\b(?:disappear|go away|die out|be replaced|"
-                         r"become obsolete|be automated)")
+                         r"become obsolete|be automated|(?:still )?exist|(?:still )?be around|"
+                         r"still be (?:a thing|here|needed))")
 _WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
 _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 # "and what do they actually do?", "what does a director do all day"

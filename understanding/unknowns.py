@@ -17,7 +17,9 @@ _PATTERNS = [re.compile(p) for p in (
     r"take home|bring in)\b",
     rf"\bwhat (?:does|do|would) (?:an? |the )?{_JOB} (?:make|earn)\b",
     rf"\bhow much (?:is|are|would|will) (?:an? |the )?{_JOB} (?:paid|earning|making)\b",
-    rf"\b(?:an? |the )?{_JOB} (?:salary|salaries|pay|wages?)\b",
+    # not "a massive pay cut", "a decent pay rise"
+    rf"\b(?:an? |the )?{_JOB} (?:salary|salaries|pay|wages?)\b"
+    r"(?! (?:cut|cuts|rise|raise|increase|bump|drop|gap|check|cheque|slip|band|grade|scale)\b)",
     rf"\b(?:become|becoming|work as|working as|switch to being) (?:an? )?{_JOB}"
     r"(?= in\b| and\b| instead\b| coming\b| from\b| after\b|[?.!,]|$)",
     # a job given as the example of what they want: "an office job, for example administration"
@@ -40,6 +42,8 @@ _NOT_A_JOB = {
     "experience", "experienced", "remote", "home", "night", "shift", "full", "part", "time",
     "difference", "gap", "increase", "raise", "cut", "cuts", "range", "figure", "figures",
     "office", "something", "anything", "else", "other", "different", "better", "easier",
+    "massive", "huge", "big", "bigger", "small", "smaller", "low", "high", "great", "bad",
+    "terrible", "awful", "equal", "minimum", "living", "livable", "liveable", "proper", "actual",
 }
 
 
@@ -77,14 +81,21 @@ def unknown_job(text: str) -> str | None:
 _TERM = re.compile(r"\b(?i:what(?:'s|s| is| does| do| are)? (?:an? |the )?)"
                    r"(?P<term>[A-Z][A-Z0-9&]{1,5})s?\b"
                    r"(?i:\s*\?|\s+(?:mean|stand|even mean)|\s*$|\s*[,.!]|\s+(?:in|on|at)\b)")
+# ... or a word in quotes whose meaning is asked ("what does 'adherence' mean?"): a term
+# someone was given, named as such
+_QUOTED_TERM = re.compile(r"\bwhat(?:'s|s| is| does| do| are)? (?:an? |the )?[\"'‘“]"
+                          r"(?P<term>[A-Za-z][\w -]{1,30}?)[\"'’”](?:\s*\?|\s+(?:mean|stand|"
+                          r"even mean)\b|\s*$)", re.IGNORECASE)
 
 
 def term_asked(text: str, known: list[tuple[int, int]]) -> str | None:
-    """The acronym a question asks the meaning of ("whats ACW?" -> "ACW") when no entity the
-    message names covers it (`known`: their character spans), or None."""
+    """The acronym ("whats ACW?" -> "ACW") or quoted term ("what does 'adherence' mean?") a
+    question asks the meaning of, when no entity the message names covers it (`known`: their
+    character spans), or None."""
     if text.upper() == text:
         return None  # "WHAT IS THE PAY" is shouted, not an acronym
-    for match in _TERM.finditer(text.replace("’", "'")):
+    plain = text.replace("’", "'")
+    for match in [*_TERM.finditer(plain), *_QUOTED_TERM.finditer(text)]:
         start, end = match.span("term")
         if not any(s <= start and end <= e for s, e in known):
             return match.group("term")
