@@ -103,11 +103,13 @@ _COST_OF_LEAVING = re.compile(r"\bpay ?cut\b|\bleaving (?:means|would mean)\b")
 # whether the jobs will last: asked of one's own ("Will I be jobless?"), or said of them all
 # ("customer service jobs might just disappear"): the outlook, not the reasons to leave or stay
 _LOSING_ONES_JOB = re.compile(r"\bjobless\b|\bjob security\b|\blose (?:my|our|their) jobs?\b")
-_JOBS_GOING = re.compile(r"\b(?:jobs?|roles?|positions?|call cent\w+|customer service)\b"
-                         r"[^.?!]{0,30}\b(?:will|might|may|could|going to|gonna|about to)\b"
-                         r"[^.?!]{0,15}\b(?:disappear|go away|die out|be replaced|"
-                         r"become obsolete|be automated|(?:still )?exist|(?:still )?be around|"
-                         r"still be (?:a thing|here|needed))")
+_THE_JOBS = r"\b(?:jobs?|roles?|positions?|call cent\w+|customer service)\b"
+_MAY = r"\b(?:will|might|may|could|going to|gonna|about to)\b"
+_GO = (r"\b(?:disappear|go away|die out|be replaced|become obsolete|be automated|"
+       r"(?:still )?exist|(?:still )?be around|still be (?:a thing|here|needed))")
+# "customer service jobs might disappear", "will call centres even exist in 15 years"
+_JOBS_GOING = re.compile(rf"{_THE_JOBS}[^.?!]{{0,30}}{_MAY}[^.?!]{{0,15}}{_GO}"
+                         rf"|{_MAY}[^.?!]{{0,15}}{_THE_JOBS}[^.?!]{{0,15}}{_GO}")
 _WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
 _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 # "and what do they actually do?", "what does a director do all day"
