@@ -163,7 +163,7 @@ def test_venting_and_news_ask_nothing(text):
     ("why_stay", {}, "it could jeopardize my family. Will I be jobless?", "ask_outlook"),
     ("why_leave", {}, "are call centre jobs going to be replaced soon?", "ask_outlook"),
     ("why_leave", {}, "are call centre jobs going to be replaced by AI soon?", "ask_ai"),
-    ("why_leave", {}, "will call centres even exist in 15 years or should i get out now",
+    ("why_leave", {}, "will call centres even exist in 15 years? my kids ask me",
      "ask_outlook"),
     ("why_leave", {}, "Customer Service Jobs Might Just Disappear Because Everyone Hates "
      "Talking To People", "ask_outlook"),
