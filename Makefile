@@ -141,7 +141,8 @@ bench: train ## ours vs stock Rasa: latency, load (Locust), start, memory, train
 	$(PY) -m benchmarks.bench $(BENCH_ARGS)
 
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check knowledge actions rasa_ext channels plans tests benchmarks ops understanding
+	$(VENV)/bin/ruff check knowledge actions rasa_ext channels plans tests benchmarks ops understanding \
+	  settings
 	$(VENV)/bin/mypy
 
 test: train web chromium nginx ## every test layer: lint, pytest (unit, PostgreSQL, end to end, browser, scale), validate, stories

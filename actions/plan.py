@@ -26,8 +26,8 @@ from plans.export import to_markdown
 from plans.links import path_for
 from plans.profile import Profile
 from plans.saved import SavedPlan
-from plans.settings import link_ttl
 from plans.store import PlanStore
+from settings import link_ttl
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge import settings
+import settings
 from knowledge.entities import extract, load_pipeline
 
 ROOT = settings.PROJECT_ROOT

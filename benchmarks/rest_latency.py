@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from knowledge import settings
+import settings
 from tests.servers import server_env, start_actions, start_rasa
 
 # What people ask, most of it answered by actions from the knowledge base, with follow-ups.
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logs = Path(tempfile.mkdtemp(prefix="latency-"))
-    env = server_env(settings.database_url(), settings.nlp_dir())
+    env = server_env(settings.knowledge_database_url(), settings.nlp_dir())
     actions, actions_port = start_actions(env, logs)
     try:
         started = time.monotonic()

@@ -23,9 +23,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import settings
 from benchmarks.processes import Service, free_port
 from benchmarks.stats import log_span_seconds
-from knowledge import settings
 
 ROOT = settings.PROJECT_ROOT
 BIN = Path(sys.executable).parent
@@ -114,7 +114,8 @@ class Stock(System):
                 "trains Rasa's starter assistant; a few minutes)")
             # its own cwd: rasa init works there, and its cache (.rasa/) stays there
             result = _timed([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", "."],
-                            STOCK_DIR, {**os.environ, **QUIET}, BENCH_DIR / "stock-train.log")
+                            STOCK_DIR, {**settings.environ(), **QUIET},
+                            BENCH_DIR / "stock-train.log")
             result["source"] = "measured: wall time of `rasa init --no-prompt` (creates the " \
                                "project, then trains it)"
             self.record.write_text(json.dumps(result, indent=2) + "\n")
@@ -141,7 +142,7 @@ class Stock(System):
         rasa = Service("stock Rasa server",
                        _rasa_run(model, STOCK_DIR / "endpoints.yml", work / "credentials.yml",
                                  port),
-                       cwd=STOCK_DIR, env={**os.environ, **QUIET}, log=work / "rasa.log")
+                       cwd=STOCK_DIR, env={**settings.environ(), **QUIET}, log=work / "rasa.log")
         return Running(f"http://127.0.0.1:{port}", [rasa])
 
 
@@ -158,13 +159,13 @@ class Ours(System):
 
     def training(self, retrain: bool, log: Callable[[str], None]) -> dict[str, Any]:
         if retrain:
-            out = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-train-{os.getpid()}"
+            out = settings.get("TMPDIR") / f"bench-train-{os.getpid()}"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir(parents=True)
             log(f"ours: rasa train into {out} with an empty cache (3-5 minutes)")
             try:
                 # an empty cache of its own: a full training, and the project's .rasa/ untouched
-                env = {**os.environ, **QUIET, "RASA_CACHE_DIRECTORY": str(out / "cache"),
+                env = {**settings.environ(), **QUIET, "RASA_CACHE_DIRECTORY": str(out / "cache"),
                        "KNOWLEDGE_NLP_DIR": str(settings.nlp_dir())}
                 result = _timed([str(BIN / "rasa"), "train", "--fixed-model-name", "bench",
                                  "--out", str(out)], ROOT, env, BENCH_DIR / "ours-train.log")
@@ -198,7 +199,7 @@ class Ours(System):
     def prepare(self, work: Path) -> None:
         if not OUR_MODEL.exists():
             raise RuntimeError(f"no {_rel(OUR_MODEL)}: run `make train` first")
-        url = settings.database_url()
+        url = settings.knowledge_database_url()
         if not url.startswith("sqlite:///"):
             raise RuntimeError("the benchmark runs on a copy of the SQLite knowledge base: "
                                "unset DATABASE_URL")
@@ -209,7 +210,7 @@ class Ours(System):
         shutil.copyfile(database, work / "knowledge.db")
         # one machine, everything embedded (in-memory tracker and lock stores), as `make run`
         # without production settings
-        env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_SETTINGS}
+        env = {k: v for k, v in settings.environ().items() if k not in PRODUCTION_SETTINGS}
         self.env = {**env, **QUIET, "CAREER_COACH_VAR": str(work),
                     "KNOWLEDGE_NLP_DIR": str(settings.nlp_dir())}
         if not self.sentence_cache:

@@ -27,7 +27,6 @@ Both    with REDIS_URL (and REDIS_KEY_PREFIX), a delivery the platform repeats i
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from collections.abc import Mapping
@@ -37,7 +36,9 @@ from typing import Any
 
 import yaml
 
+import settings
 from ops.rasa_files import write_rasa_yaml
+from settings.table import TELEGRAM_SECRET_PATTERN
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOCKETIO_CLASS = "channels.socketio.SocketIOInput"
@@ -46,14 +47,12 @@ TELEGRAM_CLASS = "channels.telegram.TelegramInput"
 SLACK_REQUIRED = ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")
 TELEGRAM_REQUIRED = ("TELEGRAM_TOKEN", "TELEGRAM_VERIFY", "TELEGRAM_WEBHOOK_URL",
                      "TELEGRAM_SECRET_TOKEN")
-TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d+:[\w-]+$")
-# Telegram's rule for setWebhook's secret_token
-SECRET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-TRUE = {"1", "true", "yes", "on"}
 
+# channels/telegram.py checks a secret token from a credentials file by the same rule
+SECRET_TOKEN_PATTERN = re.compile(TELEGRAM_SECRET_PATTERN)
 
-class ConfigError(ValueError):
-    """A channel's variables are set but wrong."""
+# A channel's variable is set but wrong (settings/table.py says what each must be).
+ConfigError = settings.SettingError
 
 
 @dataclass
@@ -62,74 +61,60 @@ class Channels:
     notes: list[str] = field(default_factory=list)
 
 
-def _set(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name, "").strip()
-    return value or None
-
-
 def _missing(env: Mapping[str, str], names: tuple[str, ...]) -> list[str]:
-    return [name for name in names if not _set(env, name)]
+    return [name for name in names if not settings.is_set(name, env)]
 
 
 def shared_deliveries(env: Mapping[str, str]) -> dict[str, Any]:
     """Where Slack and Telegram remember the deliveries they answered, for every replica to see
     (channels/recent.py): REDIS_URL and REDIS_KEY_PREFIX, when set."""
     config: dict[str, Any] = {}
-    if _set(env, "REDIS_URL"):
-        config["redis_url"] = _set(env, "REDIS_URL")
-        if _set(env, "REDIS_KEY_PREFIX"):
-            config["redis_key_prefix"] = _set(env, "REDIS_KEY_PREFIX")
+    url = settings.get("REDIS_URL", env)
+    if url:
+        config["redis_url"] = url
+        prefix = settings.get("REDIS_KEY_PREFIX", env)
+        if prefix:
+            config["redis_key_prefix"] = prefix
     return config
 
 
 def slack(env: Mapping[str, str]) -> dict[str, Any] | None:
     if _missing(env, SLACK_REQUIRED):
         return None
-    config: dict[str, Any] = {"slack_token": _set(env, "SLACK_TOKEN"),
-                              "slack_signing_secret": _set(env, "SLACK_SIGNING_SECRET"),
+    config: dict[str, Any] = {"slack_token": settings.get("SLACK_TOKEN", env),
+                              "slack_signing_secret": settings.get("SLACK_SIGNING_SECRET", env),
                               **shared_deliveries(env)}
-    if _set(env, "SLACK_CHANNEL"):
-        config["slack_channel"] = _set(env, "SLACK_CHANNEL")
-    if (_set(env, "SLACK_USE_THREADS") or "").lower() in TRUE:
+    if settings.is_set("SLACK_CHANNEL", env):
+        config["slack_channel"] = settings.get("SLACK_CHANNEL", env)
+    if settings.get("SLACK_USE_THREADS", env):
         config["use_threads"] = True
-    if _set(env, "SLACK_API_URL"):
-        config["api_url"] = _set(env, "SLACK_API_URL")
+    if settings.is_set("SLACK_API_URL", env):
+        config["api_url"] = settings.get("SLACK_API_URL", env)
     return config
 
 
 def telegram(env: Mapping[str, str]) -> dict[str, Any] | None:
     if _missing(env, TELEGRAM_REQUIRED):
         return None
-    token = _set(env, "TELEGRAM_TOKEN") or ""
-    if not TELEGRAM_TOKEN_PATTERN.match(token):
-        raise ConfigError("TELEGRAM_TOKEN does not look like a bot token from @BotFather "
-                          "(digits, a colon, then letters)")
-    url = _set(env, "TELEGRAM_WEBHOOK_URL") or ""
-    if not url.startswith("https://"):
-        raise ConfigError("TELEGRAM_WEBHOOK_URL must be an https:// URL Telegram can reach, "
-                          "ending in /webhooks/telegram/webhook")
-    secret = _set(env, "TELEGRAM_SECRET_TOKEN") or ""
-    if not SECRET_TOKEN_PATTERN.match(secret):
-        raise ConfigError("TELEGRAM_SECRET_TOKEN must be 1-256 characters from A-Z, a-z, "
-                          "0-9, _ and -")
+    token = settings.get("TELEGRAM_TOKEN", env)
+    url = settings.get("TELEGRAM_WEBHOOK_URL", env)
+    secret = settings.get("TELEGRAM_SECRET_TOKEN", env)
     config: dict[str, Any] = {"access_token": token,
-                              "verify": (_set(env, "TELEGRAM_VERIFY") or "").lstrip("@"),
+                              "verify": settings.get("TELEGRAM_VERIFY", env).lstrip("@"),
                               "webhook_url": url, "secret_token": secret,
                               **shared_deliveries(env)}
-    if _set(env, "TELEGRAM_API_URL"):
-        config["api_url"] = _set(env, "TELEGRAM_API_URL")
+    if settings.is_set("TELEGRAM_API_URL", env):
+        config["api_url"] = settings.get("TELEGRAM_API_URL", env)
     return config
 
 
 def web_origins(env: Mapping[str, str]) -> list[str]:
     """The web pages that may use the socket.io channel: WEB_ORIGINS (comma- or space-separated,
     "*" for any), else the chat page at localhost and 127.0.0.1 on WEB_PORT (8080)."""
-    listed = (_set(env, "WEB_ORIGINS") or "").replace(",", " ").split()
+    listed: list[str] | None = settings.get("WEB_ORIGINS", env)
     if listed:
         return [origin.rstrip("/") for origin in listed]
-    port = _set(env, "WEB_PORT") or "8080"
-    if not port.isdigit():
-        raise ConfigError(f"WEB_PORT must be a port number, not {port!r}")
+    port = settings.get("WEB_PORT", env)
     return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
 
 
@@ -170,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "credentials.yml")
     args = parser.parse_args(argv)
     try:
-        result = channels(os.environ, args.base)
+        result = channels(settings.environ(), args.base)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

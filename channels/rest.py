@@ -27,7 +27,6 @@ import asyncio
 import hmac
 import json
 import logging
-import os
 from asyncio import CancelledError, Queue
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import settings
 from channels.senders import MAX_SENDER_CHARS, namespaced, valid_sender_id
 from channels.turns import run_turn
 from ops.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LARGE, TOO_LONG
@@ -161,7 +161,7 @@ class RestInput(RasaRestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        configured = (credentials or {}).get("token") or os.environ.get("REST_TOKEN", "")
+        configured = (credentials or {}).get("token") or settings.get("REST_TOKEN") or ""
         return cls(configured.strip() or None)
 
     def user_message(self, message: RestMessage, output: CollectingOutputChannel) -> UserMessage:

@@ -18,15 +18,15 @@ import re
 import secrets
 from pathlib import Path
 
-from knowledge.settings import VAR_DIR
+import settings
 
-SECRET_FILE = VAR_DIR / "session.secret"
+SECRET_FILE = settings.VAR_DIR / "session.secret"
 SESSION_PATTERN = re.compile(r"([0-9a-f]{32})\.([0-9a-f]{32})")
 LEGACY_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
 def secret(path: Path = SECRET_FILE) -> bytes:
-    configured = os.environ.get("SESSION_SECRET", "").strip()
+    configured: str | None = settings.get("SESSION_SECRET")
     if configured:
         return configured.encode()
     try:

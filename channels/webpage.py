@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import sys
 import threading
@@ -31,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+import settings
 
 if TYPE_CHECKING:
     from plans.store import PlanStore
@@ -217,11 +218,16 @@ def make_server(host: str, port: int, rasa_port: int, socket_url: str | None = N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve Career Coach's website chat page")
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
-    parser.add_argument("--rasa-port", type=int,
-                        default=int(os.environ.get("RASA_PORT", "5005")))
-    parser.add_argument("--socket-url", default=os.environ.get("WEB_SOCKET_URL") or None)
+    try:
+        defaults = {name: settings.get(name)
+                    for name in ("WEB_HOST", "WEB_PORT", "RASA_PORT", "WEB_SOCKET_URL")}
+    except settings.SettingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    parser.add_argument("--host", default=defaults["WEB_HOST"])
+    parser.add_argument("--port", type=int, default=defaults["WEB_PORT"])
+    parser.add_argument("--rasa-port", type=int, default=defaults["RASA_PORT"])
+    parser.add_argument("--socket-url", default=defaults["WEB_SOCKET_URL"])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     if not (WEB_DIR / WIDGET_BUNDLE).exists():

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, make_url
 
+import settings
 from knowledge import models as m
-from knowledge import settings
 from knowledge.documents import read_documents
 from knowledge.repository import CareerKnowledge
 from knowledge.schema import FACT_KINDS, DataError, country_id
@@ -146,7 +146,7 @@ def write_database(url: str, table_rows: dict[Any, list[dict[str, Any]]]) -> Non
         engine.dispose()
 
 
-def build(database_url: str | None = None, data_dir: Path = settings.DATA_DIR,
+def build(database_url: str | None = None, data_dir: Path = settings.KNOWLEDGE_DATA_DIR,
           seeds_dir: Path | None = None, nlp_dir: Path | None = None,
           check_only: bool = False, write_nlp: bool = True, log=print) -> RawData:
     """Validates the data and, unless check_only, writes the database and the entity pipeline."""
@@ -161,7 +161,7 @@ def build(database_url: str | None = None, data_dir: Path = settings.DATA_DIR,
             "figures and sections were not checked against them")
     if check_only:
         return data
-    url = database_url or settings.database_url()
+    url = database_url or settings.knowledge_database_url()
     table_rows = rows(data)
     write_database(url, table_rows)
     log(f"loaded {sum(len(r) for r in table_rows.values())} rows into "
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: DATABASE_URL, else var/knowledge.db")
     parser.add_argument("--check", action="store_true", help="validate only; write nothing")
-    parser.add_argument("--data-dir", type=Path, default=settings.DATA_DIR,
+    parser.add_argument("--data-dir", type=Path, default=settings.KNOWLEDGE_DATA_DIR,
                         help="the data files (default: knowledge/data)")
     parser.add_argument("--seeds-dir", type=Path,
                         help="the source documents (default: SEEDS_DIR, else ../shared/seeds)")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from knowledge import settings
+import settings
 from knowledge.formatting import amount, figure
 from knowledge.repository import CareerKnowledge
 
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="list every entry, not the first few")
     parser.add_argument("--database-url", help="default: DATABASE_URL, else var/knowledge.db")
     args = parser.parse_args(argv)
-    url = args.database_url or settings.database_url()
+    url = args.database_url or settings.knowledge_database_url()
     try:
         kb = CareerKnowledge.load(url)
     except (OperationalError, ProgrammingError) as err:

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Connection
 
+import settings
 from knowledge import models as m
-from knowledge import settings
 from knowledge.database import engine_options
 from knowledge.records import (
     Career,
@@ -114,8 +114,9 @@ class CareerKnowledge:
 
     @classmethod
     def load(cls, database_url: str | None = None) -> CareerKnowledge:
-        """Reads the whole knowledge base from the database (default: settings.database_url())."""
-        url = database_url or settings.database_url()
+        """Reads the whole knowledge base from the database (default:
+        settings.knowledge_database_url())."""
+        url = database_url or settings.knowledge_database_url()
         engine = create_engine(url, future=True, **engine_options(url))
         try:
             with engine.connect() as conn:

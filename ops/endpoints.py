@@ -18,20 +18,21 @@ lock_store       REDIS_URL (redis://[:password@]host:6379/1, rediss:// for TLS):
                  (letters and digits) separates several bots on one Redis database. Unset: Rasa's
                  in-memory lock store, which one process only can use.
 
-A password in a URL is written into the file, which is created with mode 600 under the
-git-ignored var/.
+The variables are read and checked by ``settings`` (settings/table.py says what each must be);
+a value that cannot be used is a ``ConfigError`` naming it. A password in a URL is written into
+the file, which is created with mode 600 under the git-ignored var/.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import settings
 from ops.rasa_files import write_rasa_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,28 +41,17 @@ MEMORY_TRACKER_STORE_CLASS = "ops.tracker_store.InMemoryTrackerStore"
 LOCK_STORE_CLASS = "ops.lock_store.RedisLockStore"
 
 
-class ConfigError(ValueError):
-    """A variable is set but cannot be used; its text says what is wrong."""
-
-
-def _set(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name, "").strip()
-    return value or None
+# A variable is set but cannot be used; its text says which, and what is wrong.
+ConfigError = settings.SettingError
 
 
 def action_endpoint(env: Mapping[str, str]) -> dict[str, Any]:
-    url = _set(env, "ACTIONS_URL")
+    url = settings.get("ACTIONS_URL", env)
     if url is None:
-        host = _set(env, "ACTIONS_HOST") or "127.0.0.1"
+        host = settings.get("ACTIONS_HOST", env)
         if host in ("0.0.0.0", "::"):  # the interface it listens on, not an address to call
             host = "127.0.0.1"
-        port = _set(env, "ACTIONS_PORT") or "5055"
-        if not port.isdigit():
-            raise ConfigError(f"ACTIONS_PORT must be a port number, not {port!r}")
-        url = f"http://{host}:{port}/webhook"
-    elif urlsplit(url).scheme not in ("http", "https"):
-        raise ConfigError(f"ACTIONS_URL must be an http(s):// URL such as "
-                          f"http://actions:5055/webhook, not {url!r}")
+        url = f"http://{host}:{settings.get('ACTIONS_PORT', env)}/webhook"
     # The domain goes only to the actions that ask for it (send_domain in domain.yml): the
     # others don't read it, and serialising it for every call is a cost of every turn.
     return {"url": url, "enable_selective_domain": True}
@@ -69,37 +59,23 @@ def action_endpoint(env: Mapping[str, str]) -> dict[str, Any]:
 
 def tracker_store(env: Mapping[str, str]) -> dict[str, Any]:
     """Rasa's SQLTrackerStore keys (dialect, url, port, db, username, password, query) from
-    TRACKER_STORE_URL; without it the in-memory store."""
-    url = _set(env, "TRACKER_STORE_URL")
+    TRACKER_STORE_URL (checked by settings: PostgreSQL with its host and database, or an SQLite
+    file); without it the in-memory store."""
+    url = settings.get("TRACKER_STORE_URL", env)
     if url is None:
         return {"type": MEMORY_TRACKER_STORE_CLASS}
     parts = urlsplit(url)
     dialect = parts.scheme
     if dialect in ("postgres", "postgresql+psycopg2"):  # Heroku's spelling; the default driver
         dialect = "postgresql"
-    if not dialect or not (dialect.startswith("postgresql") or dialect.startswith("sqlite")):
-        raise ConfigError("TRACKER_STORE_URL must be a postgresql:// URL such as "
-                          "postgresql://user:secret@db:5432/careercoach (or sqlite:///path.db "
-                          f"for one process), not {parts.scheme or url!r}")
     config: dict[str, Any] = {"type": TRACKER_STORE_CLASS, "dialect": dialect}
     if dialect.startswith("sqlite"):
-        database = unquote(parts.path[1:]) if parts.path.startswith("/") else ""
-        if not database:
-            raise ConfigError("TRACKER_STORE_URL=sqlite:///path/to/file.db names no file")
-        config["db"] = database
+        config["db"] = unquote(parts.path[1:])
         return config
-    database = unquote(parts.path.lstrip("/"))
-    if not parts.hostname or not database:
-        raise ConfigError("TRACKER_STORE_URL must name the host and the database, as in "
-                          "postgresql://user:secret@db:5432/careercoach")
     config["url"] = parts.hostname
-    try:
-        port = parts.port
-    except ValueError:
-        raise ConfigError("TRACKER_STORE_URL has a port that is not a number") from None
-    if port:
-        config["port"] = port
-    config["db"] = database
+    if parts.port:
+        config["port"] = parts.port
+    config["db"] = unquote(parts.path.lstrip("/"))
     if parts.username:
         config["username"] = unquote(parts.username)
     if parts.password:
@@ -112,35 +88,22 @@ def tracker_store(env: Mapping[str, str]) -> dict[str, Any]:
 
 def lock_store(env: Mapping[str, str]) -> dict[str, Any] | None:
     """Rasa's RedisLockStore keys (url, port, db, username, password, use_ssl, key_prefix) from
-    REDIS_URL; None (the in-memory lock store) without it."""
-    url = _set(env, "REDIS_URL")
+    REDIS_URL (checked by settings); None (the in-memory lock store) without it."""
+    url = settings.get("REDIS_URL", env)
     if url is None:
         return None
     parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
-        raise ConfigError("REDIS_URL must be a redis:// (or rediss://) URL such as "
-                          f"redis://redis:6379/1, not {url!r}")
-    config: dict[str, Any] = {"type": LOCK_STORE_CLASS, "url": parts.hostname}
-    try:
-        config["port"] = parts.port or 6379
-    except ValueError:
-        raise ConfigError("REDIS_URL has a port that is not a number") from None
-    database = parts.path.strip("/") or "0"
-    if not database.isdigit():
-        raise ConfigError(f"REDIS_URL's database must be a number (redis://host:6379/1), "
-                          f"not {database!r}")
-    config["db"] = int(database)
+    config: dict[str, Any] = {"type": LOCK_STORE_CLASS, "url": parts.hostname,
+                              "port": parts.port or 6379,
+                              "db": int(parts.path.strip("/") or "0")}
     if parts.username:
         config["username"] = unquote(parts.username)
     if parts.password:
         config["password"] = unquote(parts.password)
     if parts.scheme == "rediss":
         config["use_ssl"] = True
-    prefix = _set(env, "REDIS_KEY_PREFIX")
+    prefix = settings.get("REDIS_KEY_PREFIX", env)  # letters and digits (Rasa's rule)
     if prefix is not None:
-        if not prefix.isalnum():
-            raise ConfigError(f"REDIS_KEY_PREFIX must be letters and digits only (Rasa's rule), "
-                              f"not {prefix!r}")
         config["key_prefix"] = prefix
     return config
 
@@ -178,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "endpoints.yml")
     args = parser.parse_args(argv)
     try:
-        config = endpoints(os.environ)
+        config = endpoints(settings.environ())
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 
+import settings
 from knowledge.database import engine_options
 
 FORGET_KEY = "forget"
@@ -82,9 +82,8 @@ class Forgotten:
 def delete_conversation(sender_id: str, env: Mapping[str, str] | None = None) -> int | None:
     """Deletes the conversation from Rasa's SQL tracker store (TRACKER_STORE_URL); the number
     of events deleted, or None when conversations are kept in the Rasa server's memory."""
-    env = os.environ if env is None else env
-    tracker_url = (env.get("TRACKER_STORE_URL") or "").strip()
-    if not tracker_url:
+    tracker_url: str | None = settings.get("TRACKER_STORE_URL", env)
+    if tracker_url is None:
         return None
     engine = tracker_engine(tracker_url)
     try:
@@ -98,7 +97,7 @@ def delete_conversation(sender_id: str, env: Mapping[str, str] | None = None) ->
 def _delete(sender_id: str, env: Mapping[str, str]) -> Forgotten:
     from plans.store import PlanStore
 
-    store = PlanStore(env.get("DATABASE_URL") or None)
+    store = PlanStore(settings.get("DATABASE_URL", env))
     try:
         store.create_all()
         plan = store.delete(sender_id)
@@ -122,7 +121,7 @@ async def _delete_in_lock(sender_id: str, env: Mapping[str, str]) -> Forgotten:
 
 def forget(sender_id: str, env: Mapping[str, str] | None = None) -> Forgotten:
     """Deletes the plan and the stored conversation of ``sender_id``."""
-    return asyncio.run(_delete_in_lock(sender_id, os.environ if env is None else env))
+    return asyncio.run(_delete_in_lock(sender_id, settings.environ() if env is None else env))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,7 +35,6 @@ import contextlib
 import functools
 import json
 import logging
-import os
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -46,8 +45,11 @@ from rasa.core import lock_store as rasa_locks
 from rasa.core.lock import TicketLock
 from rasa.utils.endpoints import EndpointConfig
 
+import settings
+
 T = TypeVar("T")
-LEASE = float(os.environ.get("TICKET_LOCK_LIFETIME", 0)) or 10.0
+# seconds: TICKET_LOCK_LIFETIME, else (and, as for Rasa, when it is 0) 10
+LEASE = float(settings.get("TICKET_LOCK_LIFETIME") or settings.default("TICKET_LOCK_LIFETIME"))
 # A lock's command takes Redis well under a millisecond; one that has not answered in a second
 # is not going to, and the person should hear "try again" rather than wait (Rasa's default is
 # 10 s, and without a connect timeout an unreachable host takes minutes).

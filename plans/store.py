@@ -40,9 +40,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+import settings
 from channels.senders import legacy_id
 from knowledge.database import engine_options
-from plans import links, settings
+from plans import links
 from plans.plan import Plan, Step
 from plans.profile import Profile
 from plans.progress import Progress
@@ -161,10 +162,11 @@ def _saved(row: Mapping[str, Any]) -> SavedPlan:
 
 
 class PlanStore:
-    """Plans by sender id in the database at `database_url` (default: plans.settings)."""
+    """Plans by sender id in the database at `database_url` (default:
+    settings.plans_database_url())."""
 
     def __init__(self, database_url: str | None = None):
-        url = database_url or settings.database_url()
+        url = database_url or settings.plans_database_url()
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = _sqlite_engine(url) if self.is_sqlite else create_engine(
             url, future=True, **engine_options(url))

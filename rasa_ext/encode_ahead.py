@@ -19,7 +19,6 @@ import asyncio
 import atexit
 import json
 import logging
-import os
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import settings
 from rasa_ext.encoder_process import EncoderProcess, frame, read_frame
 from rasa_ext.sentence_encoder import shared_encoder
 
@@ -37,7 +37,8 @@ REPLY_TIMEOUT = 10.0  # seconds for one message's vector before encoding it here
 
 
 def enabled() -> bool:
-    return os.environ.get("SENTENCE_ENCODER_PROCESS", "1") != "0"
+    on: bool = settings.get("SENTENCE_ENCODER_PROCESS")
+    return on
 
 
 class EncoderClient:

@@ -23,7 +23,7 @@ import rasa_ext.action_failure  # noqa: F401  (installs the kind reply; see its 
 import rasa_ext.diet_in_numpy  # noqa: F401  (DIET's scores without TensorFlow; see its docstring)
 import rasa_ext.encode_ahead  # noqa: F401  (encoding in a process of its own; see its docstring)
 import rasa_ext.speedups  # noqa: F401  (two per-turn costs of Rasa removed; see its docstring)
-from knowledge import settings
+import settings
 from knowledge.entities import extract, load_pipeline
 
 

@@ -18,7 +18,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge import settings
+import settings
 from knowledge.search_index import SearchIndex
 
 HITS = 3

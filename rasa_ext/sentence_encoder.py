@@ -12,7 +12,6 @@ model's own tokenizer (`tokenizers`).
 from __future__ import annotations
 
 import json
-import os
 import struct
 import threading
 import weakref
@@ -26,14 +25,16 @@ from scipy.special import erf
 from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
+import settings
+
 MAX_TOKENS = 128  # longer messages are cut; a chat question says what it wants early on
 # Messages people send again and again ("next", "yes", "what does a team lead make?") are
 # encoded once: the forward pass is most of what understanding a message costs. How many are
 # kept: SENTENCE_CACHE_SIZE (0 turns the cache off, e.g. to benchmark only new messages), and
 # in how many bytes at most (SENTENCE_CACHE_BYTES; a text's UTF-8 bytes and its vector's), so
 # that long messages cannot make the cache grow with what people send.
-DEFAULT_CACHED_TEXTS = 4096
-DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+DEFAULT_CACHED_TEXTS: int = settings.default("SENTENCE_CACHE_SIZE")  # 4096
+DEFAULT_CACHE_BYTES: int = settings.default("SENTENCE_CACHE_BYTES")  # 64 MiB
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 FORWARD_BATCH = 64  # sequences per forward pass
 # OpenBLAS's matrix-matrix product copies the whole weight matrix into its own layout on every
@@ -45,11 +46,13 @@ GEMV_ROWS = 12
 
 
 def cached_texts() -> int:
-    return int(os.environ.get("SENTENCE_CACHE_SIZE", DEFAULT_CACHED_TEXTS))
+    texts: int = settings.get("SENTENCE_CACHE_SIZE")
+    return texts
 
 
 def cache_bytes() -> int:
-    return int(os.environ.get("SENTENCE_CACHE_BYTES", DEFAULT_CACHE_BYTES))
+    limit: int = settings.get("SENTENCE_CACHE_BYTES")
+    return limit
 
 
 # Every encoder of this process, so that a person's texts can be forgotten (``forget``) by code

@@ -2,6 +2,7 @@
 # Starts Career Coach in the foreground: the action server, the Rasa server and the website chat
 # page, and prints how to talk to it. Ctrl-C or SIGTERM stops every process it started. Called by
 # `make run`, after the knowledge base is built, the model trained and the widget installed.
+#   Every variable, its default and what it must be: docs/configuration.md (settings/table.py).
 #   RASA_PORT (5005)   ACTIONS_PORT (5055)   WEB_PORT (8080)
 #   RASA_HOST / ACTIONS_HOST / WEB_HOST (127.0.0.1)
 #   Slack and Telegram are on when their variables are set (channels/credentials.py, README).
@@ -15,13 +16,12 @@ dry_run=false
 if [ "${1:-}" = "--dry-run" ]; then dry_run=true; fi
 
 VENV=${VENV:-.venv}
-RASA_PORT=${RASA_PORT:-5005}
-ACTIONS_PORT=${ACTIONS_PORT:-5055}
-# The action server listens on localhost only: its error replies echo the whole tracker.
-ACTIONS_HOST=${ACTIONS_HOST:-127.0.0.1}
-RASA_HOST=${RASA_HOST:-127.0.0.1}
-WEB_PORT=${WEB_PORT:-8080}
-WEB_HOST=${WEB_HOST:-127.0.0.1}
+# The ports and interfaces, checked, with their defaults from the settings table (a bad value
+# stops here, naming the variable). The action server listens on localhost unless told
+# otherwise: its error replies echo the whole tracker.
+values=$("$VENV/bin/python" -m settings --shell RASA_PORT ACTIONS_PORT ACTIONS_HOST RASA_HOST \
+  WEB_PORT WEB_HOST)
+eval "$values"
 export WEB_PORT RASA_PORT
 credentials=var/credentials.yml
 endpoints=var/endpoints.yml
@@ -42,6 +42,8 @@ if $dry_run; then
   exit 0
 fi
 mkdir -p var/log
+# Every other variable that is set, checked before anything starts.
+"$VENV/bin/python" -m settings --check
 
 pids=()
 stop() {

@@ -12,7 +12,7 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 
 
 @cache

@@ -32,7 +32,7 @@ from aiohttp import web
 from rasa.core.channels.channel import UserMessage
 
 from channels import credentials as channel_credentials
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 from tests.servers import VENV_BIN, Server, free_port, server_env, start_actions, start_rasa
 
 SLACK_TOKEN = "xoxb-0000000000-test-token"

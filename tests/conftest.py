@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import settings
+import settings
 from knowledge.build import build
 from knowledge.documents import Document, read_documents
 from knowledge.repository import CareerKnowledge

@@ -41,9 +41,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from knowledge.build import build
-from knowledge.settings import PROJECT_ROOT
 from ops import endpoints as ops_endpoints
 from ops.nginx import render
+from settings import PROJECT_ROOT
 from tests.postgres_support import SERVER, throwaway_database, unavailable
 from tests.servers import (
     Server,

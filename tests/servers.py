@@ -17,9 +17,9 @@ from typing import Any
 
 import requests
 
-from knowledge.settings import PROJECT_ROOT
 from ops.endpoints import endpoints as endpoints_from
 from ops.endpoints import write as write_endpoints
+from settings import PROJECT_ROOT
 
 VENV_BIN = Path(sys.executable).parent
 

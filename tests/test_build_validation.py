@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge import settings
+import settings
 from knowledge.build import build, main
 from knowledge.documents import numbers_in
 from knowledge.schema import DataError
@@ -17,7 +17,7 @@ from knowledge.schema import DataError
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     folder = tmp_path / "data"
-    shutil.copytree(settings.DATA_DIR, folder)
+    shutil.copytree(settings.KNOWLEDGE_DATA_DIR, folder)
     return folder
 
 

@@ -19,7 +19,7 @@ from channels.credentials import SLACK_CLASS, TELEGRAM_CLASS, channels
 from channels.recent import DELIVERY_TTL, Deliveries
 from channels.slack import SlackInput
 from channels.telegram import TelegramInput
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 from tests.channel_support import (
     SLACK_CHANNEL,
     SLACK_SIGNING_SECRET,

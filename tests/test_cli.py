@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from knowledge.cli import main, summary_lines
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 
 
 def test_the_summary_counts_every_kind(kb):

@@ -15,7 +15,7 @@ from rasa_sdk.utils import all_subclasses
 from actions.answer import answers
 from actions.clarify import intent_titles
 from actions.topics import TOPICS
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 from tests.actions_support import domain
 from understanding import READ_INTENTS
 from understanding.feelings import FEELINGS

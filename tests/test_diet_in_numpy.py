@@ -12,7 +12,7 @@ from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.nlu.training_data.loading import load_data
 
 import rasa_ext.diet_in_numpy as diet_in_numpy
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "career-coach.tar.gz"
 ODD = ["", "x" * 3000, "日本語のメッセージです", "<script>alert(1)</script>",

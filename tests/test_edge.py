@@ -39,7 +39,6 @@ from channels.senders import namespaced
 from knowledge.build import build
 from knowledge.formatting import amount
 from knowledge.repository import CareerKnowledge
-from knowledge.settings import PROJECT_ROOT
 from ops.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS
 from ops.nginx import (
     PER_ADDRESS,
@@ -50,6 +49,7 @@ from ops.nginx import (
 )
 from plans.store import PlanStore
 from plans.store import metadata as plan_metadata
+from settings import PROJECT_ROOT
 from tests.scale_support import (
     SERVICES,
     Deployment,

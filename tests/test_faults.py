@@ -24,11 +24,11 @@ import pytest
 import requests
 
 from knowledge.formatting import amount
-from knowledge.settings import PROJECT_ROOT
 from ops import endpoints as ops_endpoints
 from ops import nginx as ops_nginx
 from ops.limits import MAX_BODY_BYTES
 from plans.store import PlanStore
+from settings import PROJECT_ROOT
 from tests.scale_support import (
     Deployment,
     deployment,

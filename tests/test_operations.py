@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.settings import PROJECT_ROOT
 from plans.builder import build_plan
 from plans.profile import Profile
 from plans.store import PlanStore
+from settings import PROJECT_ROOT
 from tests.servers import free_port
 
 

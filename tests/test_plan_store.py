@@ -12,16 +12,16 @@ from datetime import timezone
 import pytest
 from sqlalchemy import create_engine, inspect
 
+import settings
 from knowledge.build import build
 from knowledge.repository import CareerKnowledge, read_tables
-from knowledge.settings import VAR_DIR
-from plans import settings
 from plans.builder import build_plan
 from plans.plan import Plan
 from plans.profile import Profile
 from plans.progress import Progress
 from plans.saved import SavedPlan
 from plans.store import PlanStore, metadata
+from settings import VAR_DIR
 from tests.plan_support import PROFILES
 
 
@@ -315,9 +315,9 @@ def test_a_knowledge_base_rebuild_on_the_same_database_keeps_the_plans(pg_url, p
 
 def test_the_database_is_database_url_else_a_sqlite_file_under_var(monkeypatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert settings.database_url() == f"sqlite:///{VAR_DIR / 'plans.db'}"
+    assert settings.plans_database_url() == f"sqlite:///{VAR_DIR / 'plans.db'}"
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/coach")
-    assert settings.database_url() == "postgresql://db.example/coach"
+    assert settings.plans_database_url() == "postgresql://db.example/coach"
 
 
 # --- namespaces (channels/senders.py) -----------------------------------------------------------

@@ -14,7 +14,7 @@ from rasa.shared.utils.io import read_config_file
 from channels.credentials import channels, main, write
 from channels.rest import BadRequest, RestInput, parse_body
 from knowledge.formatting import amount
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 from tests.channel_support import channel_bot
 
 

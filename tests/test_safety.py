@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.settings import real_messages_file
+from settings import real_messages_file
 from understanding.safety import (
     CRISIS,
     DISCRIMINATION,

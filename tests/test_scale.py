@@ -34,10 +34,10 @@ from rasa.utils.endpoints import EndpointConfig
 from channels.senders import namespaced
 from knowledge.formatting import amount
 from knowledge.repository import CareerKnowledge
-from knowledge.settings import VAR_DIR
 from ops.endpoints import lock_store
 from ops.lock_store import RedisLockStore
 from plans.store import PlanStore
+from settings import VAR_DIR
 from tests.scale_support import (
     REDIS,
     Deployment,

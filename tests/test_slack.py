@@ -19,8 +19,8 @@ from channels.credentials import SLACK_CLASS, channels, write
 from channels.recent import RecentKeys
 from channels.slack import SlackInput
 from knowledge.formatting import amount
-from knowledge.settings import PROJECT_ROOT
 from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
+from settings import PROJECT_ROOT
 from tests.channel_support import (
     SLACK_BOT_USER,
     SLACK_CHANNEL,

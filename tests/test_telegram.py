@@ -20,8 +20,8 @@ from rasa.core.run import create_http_input_channels
 
 from channels.credentials import TELEGRAM_CLASS, ConfigError, channels, write
 from channels.telegram import TelegramInput, TelegramOutput
-from knowledge.settings import PROJECT_ROOT
 from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
+from settings import PROJECT_ROOT
 from tests.actions_support import band_text
 from tests.channel_support import (
     TELEGRAM_SECRET,

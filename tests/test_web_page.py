@@ -15,7 +15,7 @@ import requests
 import yaml
 
 from knowledge.formatting import amount
-from knowledge.settings import PROJECT_ROOT
+from settings import PROJECT_ROOT
 from tests.channel_support import SocketStub, channel_bot, start_page
 
 pytestmark = pytest.mark.e2e

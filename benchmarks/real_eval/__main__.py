@@ -35,9 +35,9 @@ from urllib.parse import quote
 import requests
 import yaml
 
+import settings
 from benchmarks.real_eval.judge import Turn, Verdict, judge, turn_from_events, unsourced_figures
 from channels.senders import namespaced
-from knowledge import settings
 from knowledge.documents import read_documents
 from tests.servers import server_env, start_actions, start_rasa
 
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         logs = Path(tempfile.mkdtemp(prefix="real-eval-"))
         token = secrets.token_urlsafe(16)
-        env = server_env(settings.database_url(), settings.nlp_dir())
+        env = server_env(settings.knowledge_database_url(), settings.nlp_dir())
         print(f"starting the action server and the Rasa server (logs: {logs})", file=sys.stderr)
         actions, actions_port = start_actions(env, logs)
         try:
