@@ -80,7 +80,10 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|we|our)\b")
 
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|which|where|when|why|who|can|could|should|shall|would|will|is|"
-    r"are|am|do(?! not\b|n't\b)|does|did|any|anyone(?! who)|anybody(?! who)|has|have|"
+    # a story told without its "I": "did my exit interview today", "have been applying for months"
+    r"are|am(?! (?:so|just|not|done|tired|sick|a|an)\b)|do(?! not\b|n't\b)|does|"
+    r"did(?! (?:my|a|an|some|this|that|it|everything|nothing|all)\b)|any|anyone(?! who)|"
+    r"anybody(?! who)|has(?! (?:been|had)\b)|have(?! (?:been|had|to|no|a|an|my)\b)|"
     r"tips|advice|help|ideas|suggestions|recommend|looking for|need (?:advice|help|tips)|"
     r"tell me|explain|give me|"
     r"show me|list|day in the life|pros and cons|difference between)\b")
