@@ -57,6 +57,7 @@ def test_questions_and_requests_ask_something(text):
                                   # opens like a terse query, but is a story
                                   "top of the sales board all year and they hired an outsider "
                                   "for the lead job",
+                                  "you can work from home and take care of the kids",
                                   # rhetorical: nobody is asked
                                   "does anyone else dream about the hold music or is it just me",
                                   "told my mum i say sorry to strangers for a living. honestly? "

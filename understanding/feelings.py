@@ -106,11 +106,13 @@ _ASKING = re.compile(
     r" to know|wondering|help me|looking for (?:advice|tips|a job|work|something)|"
     r"(?:recommend|suggest)(?:ations|ions)?)\b"
     # a clause that opens as a question or a request: "..., is that doable", "nah, move past it",
-    # "can we skip this step", "name some companies"
-    r"|(?:^|[,.;:!?]\s*|\b(?:so|and|but|ok|okay|pls|please|nah|lol)\s+)(?:(?:can|could|would|will|"
-    r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she)\b|(?:name|list|show|"
+    # "can we skip this step", "name some companies"; after "and" or "but" only a question ("and
+    # is it worth it"): "... and take care of your children" goes on telling
+    r"|(?:^|[,.;:!?]\s*|\b(?:so|and|but|ok|okay|pls|please|nah|lol)\s+)(?:can|could|would|will|"
+    r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she)\b"
+    r"|(?:^|[,.;:!?]\s*|\b(?:so|ok|okay|pls|please|nah|lol)\s+)(?:name|list|show|"
     r"give|tell|help|wipe|delete|clear|erase|remove|skip|move|start|restart|continue|finish|go|"
-    r"let's|lets|take|send|explain|compare)\b)"
+    r"let's|lets|take|send|explain|compare)\b"
     # a wish is a request too: "I want to move into project management"
     # a question word opening a clause ("hey so what does a TL make", "ok, which companies"), or
     # followed by what makes it a question ("how much", "what does"); not a relative clause
