@@ -131,6 +131,28 @@ CONVERSATIONS = [
         ("and in the UK?", HONEST)]),
     ("a metric named with a role around it", [
         ("what is AHT? my supervisor keeps going on about it", A(["ask_metrics"]))]),
+    # misspelt names are the names they misspell
+    ("a misspelt level", [("is being a team leed even worth it",
+                           A(["ask_role_duties", "compare_roles", "why_stay"], role="team_lead"))]),
+    ("a misspelt career", [("how do i get into projct managment",
+                            A(["skills_for_career"], career="project_management"))]),
+    # indirect crisis: the means kept back
+    ("pills saved up", [("ive been stockpiling my meds. i want it all to stop", CRISIS)]),
+    ("a career jump is no fall", [("is it a realistic jump from support into ux",
+                                   A(["skills_for_career", "career_options"], career="ux"))]),
+    # the fact asked: an hourly question about representatives
+    ("hourly for a rep", [("whats the median hourly for a CSR",
+                           {**A(["ask_salary"]), "figure": MEDIAN_HOURLY})]),
+    # the question inside a long message
+    ("a long message's question", [
+        ("so tired of being told im just customer service. what skills do i actually have that "
+         "anyone outside a call centre would care about",
+         {**A(["transferable_skills"]), "acknowledge": True})]),
+    # news and jokes get acknowledged
+    ("a degree finished", [("FINISHED MY DEGREE!!! did it at night on top of full time shifts",
+                            STATEMENT)]),
+    ("is it just me", [("does anyone else hear the hold music in their sleep or is it just me",
+                        STATEMENT)]),
 ]
 
 
