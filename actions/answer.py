@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import continues, last_subject, matches, mentioned, remember
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
-from actions.replies import say
+from actions.replies import button, say
 from knowledge.repository import CareerKnowledge, UnknownEntry
 
 # topic (the intent an answer serves) -> the action that answers it; see answers()
@@ -111,8 +111,8 @@ class Answer(Action, metaclass=ABCMeta):
         if job and self.topic in ABOUT_A_MOVE:
             # "can I become a software engineer?": said plainly, with the moves they do cover
             kb = knowledge()
-            say(dispatcher, "utter_job_unknown", [("Careers to move into", "/career_options"),
-                                                  ("Which fits me?", "/careers_fit_me")],
+            say(dispatcher, "utter_job_unknown", [button("careers_to_move_into", "/career_options"),
+                                                  button("which_fits_me", "/careers_fit_me")],
                 job=job[0], careers=", ".join(c.name for c in kb.careers()))
             return []
         closer = closer_entry(tracker, self.topic)
@@ -137,7 +137,7 @@ class Answer(Action, metaclass=ABCMeta):
             subjects = self.answer(dispatcher, tracker, knowledge())
         except UnknownEntry:
             # an id the knowledge base doesn't have, typed as "/ask_salary{"role": "ceo"}"
-            say(dispatcher, "utter_unknown_subject", [("What can you do?", "/help")])
+            say(dispatcher, "utter_unknown_subject", [button("what_can_you_do", "/help")])
             return []
         return remember(self.topic, **subjects)
 

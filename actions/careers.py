@@ -9,7 +9,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
 from actions.context import current, mentioned
-from actions.replies import PLAN_BUTTON, bullets, figures, plan_payload, say, sources
+from actions.replies import (
+    bullets,
+    button,
+    figures,
+    phrase,
+    plan_button,
+    plan_payload,
+    say,
+    sources,
+)
 from knowledge.records import Career
 from knowledge.repository import CareerKnowledge
 
@@ -26,10 +35,10 @@ class TransferableSkillsAnswer(Answer):
         career_id = current(tracker, "career") if mentioned(tracker, "career") else None
         skills = kb.transferable_skills(career_id)
         say(dispatcher, "utter_transferable_skills",
-            [("Which careers fit me?", "/careers_fit_me"), ("Careers to move into",
-                                                            "/career_options")],
+            [button("which_careers_fit_me", "/careers_fit_me"),
+             button("careers_to_move_into", "/career_options")],
             skills=bullets(f"{s.name}: {s.description}" for s in skills[:8]),
-            more=f"\n(and {len(skills) - 8} more)" if len(skills) > 8 else "",
+            more=phrase("careers.more", count=len(skills) - 8) if len(skills) > 8 else "",
             sources=sources(c for s in skills[:8] for c in s.sources))
         return {"career": career_id} if career_id else {}
 
@@ -51,11 +60,12 @@ def say_career(dispatcher: CollectingDispatcher, kb: CareerKnowledge,
     """Why customer service fits a career, the skills that bridge into it, what to add."""
     bridging = [kb.skill(s).name for s in career.skill_ids]
     say(dispatcher, "utter_skills_for_career",
-        [(f"Plan my move into {career.name}", plan_payload(career.id))],
+        [button("plan_my_move", plan_payload(career.id), career=career.name)],
         career=career.name, why=career.why_fit,
-        bridging=", ".join(bridging) if bridging else "the documents name none for it",
-        to_add=", ".join(career.to_add) if career.to_add else "the documents don't say",
-        figures=f"\nThey add: {figures(career.figures)}" if career.figures else "",
+        bridging=", ".join(bridging) if bridging else phrase("careers.bridging_none"),
+        to_add=", ".join(career.to_add) if career.to_add else phrase("careers.to_add_none"),
+        figures=phrase("careers.they_add", figures=figures(career.figures))
+        if career.figures else "",
         sources=sources(career.sources))
     return {"career": career.id}
 
@@ -67,7 +77,7 @@ class CareerOptionsAnswer(Answer):
                kb: CareerKnowledge) -> dict[str, Any]:
         careers = kb.careers()
         say(dispatcher, "utter_career_options", career_buttons(kb, "skills_for_career", 3)
-            + [("Which fits me?", "/careers_fit_me")],
+            + [button("which_fits_me", "/careers_fit_me")],
             careers=bullets(c.name for c in careers),
             sources=sources(c for career in careers for c in career.sources))
         return {}
@@ -84,15 +94,16 @@ class CareersFitMeAnswer(Answer):
             return {}
         matches = kb.paths_for(skills)[:3]
         if not matches:
-            say(dispatcher, "utter_no_career_match", [("Careers to move into",
-                                                       "/career_options")],
+            say(dispatcher, "utter_no_career_match", [button("careers_to_move_into",
+                                                             "/career_options")],
                 skills=", ".join(kb.skill(s).name for s in skills))
             return {}
-        lines = [f"{m.career.name}: it values your "
-                 f"{', '.join(s.name.lower() for s in m.shared_skills)}" for m in matches]
+        lines = [phrase("careers.fits", career=m.career.name,
+                        skills=", ".join(s.name.lower() for s in m.shared_skills))
+                 for m in matches]
         say(dispatcher, "utter_careers_fit_me",
-            [(f"Skills for {m.career.name}", f'/skills_for_career{{"career": "{m.career.id}"}}')
-             for m in matches] + [(PLAN_BUTTON, plan_payload())],
+            [button("skills_for_career", f'/skills_for_career{{"career": "{m.career.id}"}}',
+                    career=m.career.name) for m in matches] + [plan_button()],
             careers=bullets(lines),
             sources=sources(c for m in matches for c in m.career.sources))
         return {"career": matches[0].career.id}
@@ -114,7 +125,8 @@ class CareerTimelineAnswer(Answer):
                 sources=sources(career.sources))
         else:
             say(dispatcher, "utter_no_figure_for",
-                [(f"Skills for {career.name}", f'/skills_for_career{{"career": "{career.id}"}}'),
-                 ("Years to each level", "/ask_ladder")],
-                what=f"how long a move into {career.name} takes")
+                [button("skills_for_career", f'/skills_for_career{{"career": "{career.id}"}}',
+                        career=career.name),
+                 button("years_to_each_level", "/ask_ladder")],
+                what=phrase("careers.move_takes", career=career.name))
         return {"career": career.id}

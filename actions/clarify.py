@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from functools import cache
-from pathlib import Path
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import say
+from actions.replies import WORDING, button, say
 
 CHOICES = 2
 # Both readings must be at least this likely, and this close to each other.
@@ -22,9 +19,10 @@ NOT_OFFERED = {"nlu_fallback", "out_of_scope", "abuse", "other_language", "affir
                "statement", "stop"}
 
 
-@cache
 def intent_titles() -> dict[str, str]:
-    return yaml.safe_load((Path(__file__).parent / "intent_titles.yml").read_text())
+    """What each intent is called, as a button offering it (actions/wording.yml `intents`)."""
+    titles: dict[str, str] = WORDING.entry("intents")
+    return titles
 
 
 def readings(tracker: Tracker) -> list[tuple[str, float]]:
@@ -45,4 +43,4 @@ def offer_readings(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     suffix = json.dumps(entities) if entities else ""
     choices = [(intent_titles()[name], f"/{name}{suffix}")
                for name, _ in readings(tracker)[:CHOICES]]
-    say(dispatcher, "utter_did_you_mean", choices + [("Something else", "/help")])
+    say(dispatcher, "utter_did_you_mean", choices + [button("something_else", "/help")])

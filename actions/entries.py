@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.careers import say_career
 from actions.context import remember
 from actions.ladder import say_role_duties
-from actions.replies import bullets, figure, say, sources
+from actions.replies import WORDING, bullets, figure, say, sources
 from actions.salary import disagreeing, pay_line, region_pay
 from actions.topics import TOPICS, evidence, fact_line
 from knowledge.repository import CareerKnowledge
@@ -45,12 +45,12 @@ def title_of(kb: CareerKnowledge, ref: str) -> str:
     if is_fact(ref):
         return kb.fact(kind, ident).title
     if kind == "career":
-        return f"Moving into {kb.career(ident).name}"
+        return WORDING.say("buttons.moving_into", career=kb.career(ident).name)
     if kind == "role":
-        return f"What a {kb.role(ident).name} does"
+        return WORDING.say("buttons.what_role_does", role=kb.role(ident).name)
     if kind == "pay":
         return kb.pay(ident).title
-    return f"Pay in {kb.region(ident).name}"
+    return WORDING.say("buttons.pay_in_region", region=kb.region(ident).name)
 
 
 def answer_entry(dispatcher: CollectingDispatcher, kb: CareerKnowledge, ref: str,

@@ -17,7 +17,7 @@ from actions.answer import answers
 from actions.clarify import intent_titles
 from actions.context import CAREER_TOPICS, ROLE_TOPICS, current, mentioned, remember
 from actions.knowledge_base import knowledge
-from actions.replies import say
+from actions.replies import button, phrase, say
 from actions.salary import general_pay, region_pay
 from actions.topics import PLACE_TOPICS
 from knowledge.repository import CareerKnowledge
@@ -28,8 +28,6 @@ _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|wor
                             "why_leave"),
                "why_leave": (re.compile(r"\b(?:pros|upsides?|good|positives?|best)\b"),
                              "why_stay")}
-UNIT_WORDS = {"hour": "by the hour", "month": "by the month", "eur": "in euros",
-              "usd": "in US dollars", "other": "in that currency"}
 PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
 CURRENCIES = {"usd": "USD", "eur": "EUR"}
 # The topics that answer about a career or a role, and the answer a follow-up naming one gets
@@ -46,6 +44,11 @@ def given_in(kb: CareerKnowledge, region_id: str) -> set[str]:
                                           else set())
 
 
+def unit_words(unit: str) -> str:
+    """A unit as said after a figure: "hour" -> "by the hour"."""
+    return phrase(f"followup.units.{unit}")
+
+
 def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowledge,
             unit: str) -> list[EventType]:
     """The last pay answer's figures in the unit asked, where a source gives them; else the
@@ -59,19 +62,18 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
     role_id = current(tracker, "role")
     if topic in PAY_TOPICS and role_id and unit != "usd":
         role = kb.role(role_id)
-        say(dispatcher, "utter_no_figure_for", [("Pay by level", "/ask_ladder"),
-                                                ("Pay by country", "/ask_salary_region")],
-            what=f"the {role.name}'s pay {UNIT_WORDS[unit]} (they give a year's pay in "
-                 "US dollars)")
+        say(dispatcher, "utter_no_figure_for", [button("pay_by_level", "/ask_ladder"),
+                                                button("pay_by_country", "/ask_salary_region")],
+            what=phrase("followup.role_pay_in_unit", role=role.name, unit=unit_words(unit)))
         return remember("ask_salary", role=role_id)
     if topic in PAY_TOPICS and unit in ("hour", "month") and general_pay(dispatcher, kb, unit):
         return remember("ask_salary")
     if topic in PAY_TOPICS and unit == "usd":
         general_pay(dispatcher, kb)
         return remember("ask_salary")
-    say(dispatcher, "utter_no_figure_for", [("Pay by level", "/ask_ladder"),
-                                            ("Pay by country", "/ask_salary_region")],
-        what=f"that figure {UNIT_WORDS[unit]}")
+    say(dispatcher, "utter_no_figure_for", [button("pay_by_level", "/ask_ladder"),
+                                            button("pay_by_country", "/ask_salary_region")],
+        what=phrase("followup.figure_in_unit", unit=unit_words(unit)))
     return []
 
 
@@ -100,12 +102,13 @@ class ActionFollowup(Action):
         elif named_place and topic and topic not in PAY_TOPICS | PLACE_TOPICS:
             # "and in the UK?" after the outlook: the documents don't give it by country
             say(dispatcher, "utter_topic_not_by_place",
-                [("Pay in that country", "/ask_salary_region"), ("What can you do?", "/help")],
-                topic=intent_titles().get(topic, "that"))
+                [button("pay_in_that_country", "/ask_salary_region"),
+                 button("what_can_you_do", "/help")],
+                topic=intent_titles().get(topic) or phrase("followup.that_topic"))
             return []
         last = answers().get(topic)
         if last is None:
             say(dispatcher, "utter_followup_without_topic",
-                [("Pay by level", "/ask_ladder"), ("What can you do?", "/help")])
+                [button("pay_by_level", "/ask_ladder"), button("what_can_you_do", "/help")])
             return []
         return await last.run(dispatcher, tracker, domain)

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer, registered
 from actions.context import current, mentioned
-from actions.replies import amount, numbered, say, sources
+from actions.replies import amount, button, numbered, phrase, say, sources
 from actions.salary import years
 from knowledge.records import Role
 from knowledge.repository import CareerKnowledge
@@ -28,10 +28,11 @@ class LadderAnswer(Answer):
             # "what comes after team lead": that level, its years and the one after it
             return YearsAnswer().answer(dispatcher, tracker, kb)
         ladder = kb.ladder()
-        lines = [f"{r.name}: {years(r)}, US median {amount(r.median_usd, 'USD')}" for r in ladder]
-        say(dispatcher, "utter_ladder", [("What does a team lead do?",
-                                          '/ask_role_duties{"role": "team_lead"}'),
-                                         ("Careers outside customer service", "/career_options")],
+        lines = [phrase("ladder.level", role=r.name, years=years(r),
+                        median=amount(r.median_usd, "USD")) for r in ladder]
+        say(dispatcher, "utter_ladder", [button("what_a_team_lead_does",
+                                                '/ask_role_duties{"role": "team_lead"}'),
+                                         button("careers_outside", "/career_options")],
             ladder=numbered(lines), sources=sources(ladder[0].sources))
         return {}
 
@@ -51,8 +52,8 @@ class YearsAnswer(Answer):
         nxt = kb.next_role(role.id)
         say(dispatcher, "utter_years", role=role.name, years=years(role), level=role.level,
             levels=len(kb.ladder()),
-            next=f"The next step up is {nxt.name} ({years(nxt)})." if nxt
-            else "It is the top of the ladder.",
+            next=phrase("ladder.next_step", role=nxt.name, years=years(nxt)) if nxt
+            else phrase("ladder.top"),
             sources=sources(role.sources[1:] or role.sources))
         return {"role": role.id}
 
@@ -70,8 +71,9 @@ class RoleDutiesAnswer(Answer):
 
 
 def say_role_duties(dispatcher: CollectingDispatcher, role: Role) -> dict[str, Any]:
-    say(dispatcher, "utter_role_duties", [(f"What does a {role.name} earn?",
-                                           f'/ask_salary{{"role": "{role.id}"}}')],
+    say(dispatcher, "utter_role_duties", [button("what_role_earns",
+                                                 f'/ask_salary{{"role": "{role.id}"}}',
+                                                 role=role.name)],
         role=role.name, duties=role.duties, focus=role.focus,
         sources=sources(role.sources[1:] or role.sources))
     return {"role": role.id}

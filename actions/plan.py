@@ -18,11 +18,11 @@ from actions.context import mentioned
 from actions.knowledge_base import knowledge
 from actions.plan_form import ELSEWHERE, NOT_SURE, UNKNOWN_YEARS
 from actions.plan_store import plans
-from actions.replies import bullets, say, sources
+from actions.replies import bullets, phrase, say, sources
 from knowledge.repository import UnknownEntry
-from ops.forget import FORGET_KEY, delete_conversation, forget_event
 from plans.builder import build_plan
 from plans.export import to_markdown
+from plans.forgetting import FORGET_KEY, delete_conversation, forget_event
 from plans.links import path_for
 from plans.profile import Profile
 from plans.saved import SavedPlan
@@ -72,8 +72,8 @@ def show_step(dispatcher: CollectingDispatcher, saved: SavedPlan) -> None:
     if step is None:
         say(dispatcher, "utter_plan_finished", done=len(saved.done_ids), total=saved.total)
         return
-    status = " (done)" if saved.is_done(step.id) else " (skipped)" if saved.is_skipped(
-        step.id) else ""
+    status = (phrase("plan.done") if saved.is_done(step.id)
+              else phrase("plan.skipped") if saved.is_skipped(step.id) else "")
     say(dispatcher, "utter_plan_step", position=saved.position.number, total=saved.total,
         status=status, title=step.title, detail=step.detail, why=step.why,
         sources=sources(step.citations))
@@ -81,8 +81,9 @@ def show_step(dispatcher: CollectingDispatcher, saved: SavedPlan) -> None:
 
 def show_whole(dispatcher: CollectingDispatcher, saved: SavedPlan) -> None:
     def line(number: int, title: str, step_id: str) -> str:
-        mark = "✓ " if saved.is_done(step_id) else "– " if saved.is_skipped(step_id) else ""
-        here = "  ← you are here" if number == saved.position.number else ""
+        mark = (phrase("plan.mark_done") if saved.is_done(step_id)
+                else phrase("plan.mark_skipped") if saved.is_skipped(step_id) else "")
+        here = phrase("plan.you_are_here") if number == saved.position.number else ""
         return f"{number}. {mark}{title}{here}"
 
     steps = "\n".join(line(i, s.title, s.id) for i, s in enumerate(saved.steps, 1))

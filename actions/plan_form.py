@@ -22,9 +22,9 @@ from rasa_sdk.types import DomainDict
 from actions.answer import answers
 from actions.context import mentioned
 from actions.knowledge_base import knowledge
-from actions.replies import say
+from actions.replies import button, phrase, say
 from knowledge.repository import CareerKnowledge, UnknownEntry
-from plans.profile import priority_ids, priority_label
+from plans.profile import priority_ids, priority_label, priority_words
 from understanding.feelings import asks_something
 
 # A message read as a question with at least this confidence is answered, not taken as an answer;
@@ -39,10 +39,6 @@ UNKNOWN_YEARS = "unknown"  # plan_years: not said
 # The questions, in the order plan_form asks them (domain.yml)
 PLAN_SLOTS = ("plan_role", "plan_years", "plan_strengths", "plan_priorities", "plan_target",
               "plan_region")
-# How the questions are named when an answer is kept for another, or the answers are recalled.
-QUESTION_NAMES = {"plan_role": "your role", "plan_years": "your years in customer service",
-                  "plan_strengths": "your strengths", "plan_priorities": "what matters most",
-                  "plan_target": "the career you want", "plan_region": "where you work"}
 # The questions an answer to another one can fill (see answer_to_another_question).
 CROSS_READ = ("plan_target", "plan_role", "plan_region", "plan_strengths", "plan_priorities")
 
@@ -50,6 +46,12 @@ CROSS_READ = ("plan_target", "plan_role", "plan_region", "plan_strengths", "plan
 @cache
 def vocabulary() -> dict[str, Any]:
     return yaml.safe_load((Path(__file__).parent / "plan_answers.yml").read_text())
+
+
+def question_name(slot: str) -> str:
+    """How a question is named when an answer is kept for another, or the answers are
+    recalled ("your role")."""
+    return phrase(f"plan_form.questions.{slot}")
 
 
 def text_of(value: Any) -> str:
@@ -90,7 +92,7 @@ def parse_years(text: str) -> int | None:
                     "year")
         years = int(value // 12) if unit.startswith("month") else int(value)
         return years if 0 <= years <= MAX_YEARS else None
-    if says_any(text, ["just started", "new", "brand new", "first week", "first month"]):
+    if says_any(text, vocabulary()["just_started"]):
         return 0
     return None
 
@@ -100,7 +102,7 @@ def parse_priorities(text: str) -> list[str]:
     phrases = [p for p in vocab["all_priorities"] if p != "all"]
     if says_any(text, phrases) or words(text) == ["all"]:
         return list(priority_ids())
-    return [p for p in priority_ids() if says_any(text, vocab["priorities"][p])]
+    return [p for p in priority_ids() if says_any(text, list(priority_words(p)))]
 
 
 def known(kb: CareerKnowledge, lookup: str, value: Any) -> bool:
@@ -181,21 +183,22 @@ class ValidatePlanForm(FormValidationAction):
     # --- what to take after two answers it couldn't use, and how to say it ---
 
     def default_for(self, slot: str, kb: CareerKnowledge) -> tuple[Any, str]:
+        key = f"plan_form.defaults.{slot}"
         if slot == "plan_role":
             first = kb.ladder()[0]
-            return first.id, f"“{first.name}”"
+            return first.id, phrase(key, role=first.name)
         if slot == "plan_years":
-            return UNKNOWN_YEARS, "no number of years"
+            return UNKNOWN_YEARS, phrase(key)
         if slot == "plan_strengths":
             common = kb.transferable_skills()[:3]
-            return [s.id for s in common], "the strengths most people bring from customer " \
-                f"service ({', '.join(s.name.lower() for s in common)})"
+            return [s.id for s in common], phrase(
+                key, skills=", ".join(s.name.lower() for s in common))
         if slot == "plan_priorities":
-            return list(priority_ids()), "all your priorities weighed equally (" + ", ".join(
-                priority_label(p).lower() for p in priority_ids()) + ")"
+            return list(priority_ids()), phrase(key, priorities=", ".join(
+                priority_label(p).lower() for p in priority_ids()))
         if slot == "plan_target":
-            return NOT_SURE, "the careers that fit you best"
-        return ELSEWHERE, "no region (I'll say where my figures come from)"
+            return NOT_SURE, phrase(key)
+        return ELSEWHERE, phrase(key)
 
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                   tracker: Tracker) -> dict[str, Any]:
@@ -217,7 +220,7 @@ class ValidatePlanForm(FormValidationAction):
         if kept:
             # "project management" asked what matters most: it's the target; kept for it
             other, read_value = kept
-            say(dispatcher, "utter_plan_answer_kept", question=QUESTION_NAMES[other])
+            say(dispatcher, "utter_plan_answer_kept", question=question_name(other))
             return {slot: None, other: read_value}
         intent = tracker.latest_message.get("intent") or {}
         question = answers().get(intent.get("name") or "")
@@ -282,7 +285,9 @@ class ActionAskPlanTarget(Action):
         kb = knowledge()
         strengths = [s for s in tracker.get_slot("plan_strengths") or [] if known(kb, "skill", s)]
         careers = [m.career for m in kb.paths_for(strengths)] or list(kb.careers())
-        pairs = [(c.name, c.name) for c in careers[:self.BUTTONS]] + [("Not sure", "not sure")]
+        # "not sure" as the person would say it, which reads back as NOT_SURE
+        pairs = [(c.name, c.name) for c in careers[:self.BUTTONS]] + [
+            button("not_sure", vocabulary()["not_sure"][0])]
         say(dispatcher, "utter_ask_plan_target", pairs)
         return []
 
@@ -296,7 +301,9 @@ class ActionAskPlanRegion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         pairs = [(r.name, r.name) for r in knowledge().regions()]
-        say(dispatcher, "utter_ask_plan_region", pairs + [("Somewhere else", "somewhere else")])
+        # "somewhere else" as the person would say it, which reads back as ELSEWHERE
+        say(dispatcher, "utter_ask_plan_region", pairs + [
+            button("somewhere_else", vocabulary()["elsewhere"][0])])
         return []
 
 

@@ -10,8 +10,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_base import knowledge
-from actions.plan_form import ELSEWHERE, NOT_SURE, PLAN_SLOTS, QUESTION_NAMES, UNKNOWN_YEARS, known
-from actions.replies import bullets, say
+from actions.plan_form import ELSEWHERE, NOT_SURE, PLAN_SLOTS, UNKNOWN_YEARS, known, question_name
+from actions.replies import bullets, phrase, say
 from knowledge.repository import CareerKnowledge
 from plans.profile import priority_label
 
@@ -20,17 +20,28 @@ def described(slot: str, value: Any, kb: CareerKnowledge) -> str:
     """An answer as the person would recognise it."""
     if slot == "plan_role" and known(kb, "role", value):
         return kb.role(value).name
+    if slot == "plan_years" and value == UNKNOWN_YEARS:
+        return phrase("plan_form.answers.years_unknown")
     if slot == "plan_years":
-        return "not said" if value == UNKNOWN_YEARS else f"{value} years"
+        return phrase("plan_form.answers.years", years=value)
     if slot == "plan_strengths":
         return ", ".join(kb.skill(v).name for v in value if known(kb, "skill", v))
     if slot == "plan_priorities":
         return ", ".join(priority_label(v) for v in value)
+    if slot == "plan_target" and value == NOT_SURE:
+        return phrase("plan_form.answers.target_unknown")
     if slot == "plan_target":
-        return "not sure yet" if value == NOT_SURE else kb.career(value).name
+        return kb.career(value).name
+    if slot == "plan_region" and value == ELSEWHERE:
+        return phrase("plan_form.answers.region_elsewhere")
     if slot == "plan_region":
-        return "somewhere else" if value == ELSEWHERE else kb.region(value).name
+        return kb.region(value).name
     return str(value)
+
+
+def capitalised(text: str) -> str:
+    """"your role" -> "Your role": a question's name opening a line of the recap."""
+    return text[:1].upper() + text[1:]
 
 
 def answered(tracker: Tracker) -> list[str]:
@@ -49,8 +60,8 @@ class ActionPlanRecap(Action):
             say(dispatcher, "utter_plan_recap_nothing")
             return []
         say(dispatcher, "utter_plan_recap", answers=bullets(
-            f"{QUESTION_NAMES[s][0].upper()}{QUESTION_NAMES[s][1:]}: "
-            f"{described(s, tracker.get_slot(s), kb)}" for s in slots))
+            f"{capitalised(question_name(s))}: {described(s, tracker.get_slot(s), kb)}"
+            for s in slots))
         return []
 
 

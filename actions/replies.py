@@ -1,20 +1,33 @@
-"""The one place where lists, figures and sources are turned into text for responses."""
+"""The one place where lists, figures and sources are turned into text for responses, and where
+the actions' wording (actions/wording.yml: button titles and short phrases) is read. The
+sentences are domain.yml's responses; an action only picks wording by name and fills it in."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.formatting import amount, figure
 from knowledge.records import Citation, Figure
+from plans.wording import Wording, bullet
 
-__all__ = ["PLAN_BUTTON", "amount", "bullets", "buttons", "figure", "figures", "numbered",
-           "plan_payload", "say", "sources"]
+__all__ = ["WORDING", "amount", "bullets", "button", "buttons", "figure", "figures", "numbered",
+           "phrase", "plan_button", "plan_payload", "say", "sources"]
 
-# The button that starts a personal plan, offered after answers it naturally follows.
-PLAN_BUTTON = "Make my personal plan"
+WORDING = Wording(Path(__file__).resolve().parent / "wording.yml")
+
+
+def phrase(key: str, /, **values: Any) -> str:
+    """A short phrase of actions/wording.yml ("ladder.top"), its {placeholders} filled."""
+    return WORDING.say(key, **values)
+
+
+def button(name: str, payload: str, /, **values: Any) -> tuple[str, str]:
+    """(title, payload): the title is wording.yml's `buttons.<name>`, filled with the values."""
+    return WORDING.say(f"buttons.{name}", **values), payload
 
 
 def plan_payload(career_id: str | None = None) -> str:
@@ -22,8 +35,13 @@ def plan_payload(career_id: str | None = None) -> str:
     return f'/start_plan{{"career": "{career_id}"}}' if career_id else "/start_plan"
 
 
+def plan_button() -> tuple[str, str]:
+    """The button that starts a personal plan, offered after answers it naturally follows."""
+    return button("make_my_plan", plan_payload())
+
+
 def bullets(lines: Iterable[str]) -> str:
-    return "\n".join(f"• {line}" for line in lines)
+    return "\n".join(bullet(line) for line in lines)
 
 
 def numbered(lines: Iterable[str]) -> str:
@@ -38,9 +56,11 @@ def sources(citations: Iterable[Citation]) -> str:
     """"Source: “Title”" (or "Sources: ..."), each document once, in the order cited."""
     titles: list[str] = []
     for c in citations:
-        if f"“{c.title}”" not in titles:
-            titles.append(f"“{c.title}”")
-    return ("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles)
+        title = phrase("sources.title", title=c.title)
+        if title not in titles:
+            titles.append(title)
+    return phrase("sources.one" if len(titles) == 1 else "sources.many",
+                  titles="; ".join(titles))
 
 
 def buttons(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:

@@ -9,21 +9,22 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
 from actions.context import CAREER_TOPICS, current, mentioned, place, unknown_place
-from actions.replies import amount, bullets, figure, say, sources
+from actions.replies import amount, bullets, button, figure, phrase, say, sources
 from knowledge.records import PayFigure, Role
 from knowledge.repository import CareerKnowledge
+from plans import wording
 from understanding.followups import per_asked
 
 
 def years(role: Role) -> str:
-    if role.years_high is None:
-        return f"{role.years_low}+ years"
-    return f"{role.years_low}-{role.years_high} years"
+    """A level's usual experience, as the plan says it too: "1-3 years", "10+ years"."""
+    return wording.years(role.years_low, role.years_high)
 
 
 def role_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, role: Role) -> None:
-    say(dispatcher, "utter_salary_role", [(f"How long to become {role.name}?",
-                                           f'/ask_years{{"role": "{role.id}"}}')],
+    say(dispatcher, "utter_salary_role", [button("how_long_to_become",
+                                                 f'/ask_years{{"role": "{role.id}"}}',
+                                                 role=role.name)],
         role=role.name, median=amount(role.median_usd, "USD"),
         average=amount(role.average_usd, "USD"), level=role.level, levels=len(kb.ladder()),
         years=years(role),
@@ -48,8 +49,9 @@ class SalaryAnswer(Answer):
         if career_id and not role_id:
             career = kb.career(career_id)
             say(dispatcher, "utter_salary_career_unknown",
-                [(f"Skills for {career.name}", f'/skills_for_career{{"career": "{career.id}"}}'),
-                 ("Customer service pay", "/ask_salary")], career=career.name)
+                [button("skills_for_career", f'/skills_for_career{{"career": "{career.id}"}}',
+                        career=career.name),
+                 button("customer_service_pay", "/ask_salary")], career=career.name)
             return {"career": career.id}
         text = tracker.latest_message.get("text") or ""
         if (per_asked(text) == "hour" and role_id in (None, kb.ladder()[0].id)
@@ -70,7 +72,8 @@ class SalaryAnswer(Answer):
         unknown = mentioned(tracker, "unknown_job")
         if unknown:
             say(dispatcher, "utter_salary_job_unknown",
-                [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options")],
+                [button("pay_by_level", "/ask_ladder"),
+                 button("careers_to_move_into", "/career_options")],
                 job=unknown[0])
             return {}
         general_pay(dispatcher, kb)
@@ -109,7 +112,7 @@ def general_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge,
     if not lines or (per and per not in PER_RESPONSES):
         return False
     say(dispatcher, PER_RESPONSES[per] if per else "utter_salary_general",
-        [("Pay by level", "/ask_ladder"), ("Pay by country", "/ask_salary_region")],
+        [button("pay_by_level", "/ask_ladder"), button("pay_by_country", "/ask_salary_region")],
         figures=bullets(lines))
     return True
 
@@ -143,11 +146,13 @@ def region_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, region_id:
         for band in region.pay:
             usd = ""
             if band.usd_low is not None and band.usd_high is not None:
-                usd = f" (about {amount(band.usd_low, 'USD')}-{amount(band.usd_high, 'USD')})"
-            lines.append(f"{band.band}: {amount(band.low, band.currency)}-"
-                         f"{amount(band.high, band.currency)} a year{usd}")
+                usd = phrase("pay.band_usd", low=amount(band.usd_low, "USD"),
+                             high=amount(band.usd_high, "USD"))
+            lines.append(phrase("pay.band", band=band.band, low=amount(band.low, band.currency),
+                                high=amount(band.high, band.currency), usd=usd))
         say(dispatcher, "utter_salary_region", region=region.name, figures=bullets(lines),
-            note=f"\nNote: {region.note}." if region.note else "", sources=sources(region.sources))
+            note=phrase("pay.note", note=region.note) if region.note else "",
+            sources=sources(region.sources))
     else:
         say(dispatcher, "utter_salary_region_no_figures", region=region.name,
             note=region.note or "", sources=sources(region.sources))
@@ -189,9 +194,9 @@ class CompareRolesAnswer(Answer):
             roles += [other.id] if other else []
         if len(roles) < 2:
             say(dispatcher, "utter_ask_roles_to_compare",
-                [("Team lead vs manager",
-                  '/compare_roles{"role": ["team_lead", "manager"]}'),
-                 ("Whole ladder", "/ask_ladder")])
+                [button("team_lead_vs_manager",
+                        '/compare_roles{"role": ["team_lead", "manager"]}'),
+                 button("whole_ladder", "/ask_ladder")])
             return {}
         a, b = sorted((kb.role(r) for r in roles[:2]), key=lambda r: r.level)
         say(dispatcher, "utter_compare_roles",

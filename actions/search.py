@@ -22,7 +22,7 @@ from actions.context import matches, mentioned
 from actions.entries import answer_entry, title_of
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
-from actions.replies import say
+from actions.replies import button, say
 from actions.statement import ActionStatement
 from actions.topics import ONE_FACT_MARGIN
 from knowledge.repository import CareerKnowledge, UnknownEntry
@@ -63,7 +63,7 @@ class ActionSearchAnswer(Action):
         term = mentioned(tracker, "unknown_term")
         if term:
             # "whats ACW?": not the nearest entry about something else
-            say(dispatcher, "utter_term_unknown", [("What can you do?", "/help")],
+            say(dispatcher, "utter_term_unknown", [button("what_can_you_do", "/help")],
                 term=term[0], terms=", ".join(explained_terms(kb)))
             return []
         found = matches(tracker)
@@ -98,8 +98,10 @@ class ActionSearchAnswer(Action):
             else:
                 acknowledge(dispatcher, tracker)
                 say(dispatcher, "utter_search_no_match",
-                    [("Pay by level", "/ask_ladder"), ("Careers to move into", "/career_options"),
-                     ("Steps to get out", "/steps_to_leave"), ("What can you do?", "/help")])
+                    [button("pay_by_level", "/ask_ladder"),
+                     button("careers_to_move_into", "/career_options"),
+                     button("steps_to_get_out", "/steps_to_leave"),
+                     button("what_can_you_do", "/help")])
             return []
         acknowledge(dispatcher, tracker)
         best, best_score = found[0]

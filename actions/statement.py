@@ -17,16 +17,16 @@ from actions.entries import answer_entry
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
-from actions.replies import PLAN_BUTTON, plan_payload, say
+from actions.replies import button, plan_button, say
 from understanding.routing import IN_PASSING, talks_getting_out, talks_pay
 
 # A statement is answered with an entry only when it is clearly about it: a higher bar than a
 # question's (actions/search.py), since nobody asked.
 ABOUT_AT = 0.5
-NEXT_AFTER_SUCCESS = [("Resume and interview tips", "/ask_job_search"),
-                      ("Pay by level", "/ask_ladder")]
-NEXT_OTHERWISE = [("Careers to move into", "/career_options"),
-                  ("Steps to get out", "/steps_to_leave"), (PLAN_BUTTON, plan_payload())]
+NEXT_AFTER_SUCCESS = [button("resume_and_interview_tips", "/ask_job_search"),
+                      button("pay_by_level", "/ask_ladder")]
+NEXT_OTHERWISE = [button("careers_to_move_into", "/career_options"),
+                  button("steps_to_get_out", "/steps_to_leave"), plan_button()]
 
 
 class ActionStatement(Action):

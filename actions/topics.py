@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
 from actions.context import matches, mentioned
-from actions.replies import PLAN_BUTTON, bullets, figures, plan_payload, say, sources
+from actions.replies import bullets, figures, phrase, plan_button, say, sources
 from knowledge.records import Citation, Fact, Figure
 from knowledge.repository import CareerKnowledge, UnknownEntry
 from knowledge.search_index import is_fact, split_ref
@@ -121,8 +121,8 @@ class TopicAnswer:
         listing = ("\n".join(f"{i}. {line}" for i, line in enumerate(shown, 1)) if spec.numbered
                    else bullets(shown))
         say(dispatcher, f"utter_topic_{self.topic}",
-            [(PLAN_BUTTON, plan_payload())] if spec.offers_plan else [], items=listing,
-            more=f"\nAlso: {'; '.join(rest)}." if rest else "",
+            [plan_button()] if spec.offers_plan else [], items=listing,
+            more=phrase("topics.also", titles="; ".join(rest)) if rest else "",
             sources="" if spec.per_line_sources
             else sources(c for f in facts for c in evidence(kb, f)[1]))
         return subjects
@@ -152,6 +152,6 @@ class TopicAnswer:
 
 
 for _topic in TOPICS:
-    _name = "".join(part.title() for part in _topic.split("_")) + "Answer"
+    _name = "".join(part.title() for part in _topic.split("_")) + Answer.__name__
     globals()[_name] = type(_name, (TopicAnswer, Answer), {"topic": _topic,
                                                            "__module__": __name__})

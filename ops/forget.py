@@ -25,40 +25,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, inspect
-from sqlalchemy.engine import Connection, Engine, make_url
-
 import settings
-from knowledge.database import engine_options
 
-FORGET_KEY = "forget"
-
-# Rasa's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent), as much as deleting needs
-_events = Table("events", MetaData(), Column("sender_id", String(255), nullable=False))
-
-
-def forget_event() -> dict[str, Any]:
-    """A ``restart`` event marked to forget the conversation (an action returns it)."""
-    return {"event": "restart", "timestamp": None, "metadata": {FORGET_KEY: True}}
+# defined with the plans, so that the action server needs nothing of ops; delete_events and
+# forget_event are named here for ops.tracker_store
+from plans.forgetting import FORGET_KEY, delete_conversation
+from plans.forgetting import delete_events as delete_events
+from plans.forgetting import forget_event as forget_event
 
 
 def is_forget_event(event: Any) -> bool:
     """Whether a Rasa event (as the Rasa server holds it) is ``forget_event()``."""
     metadata = getattr(event, "metadata", None) or {}
     return getattr(event, "type_name", None) == "restart" and metadata.get(FORGET_KEY) is True
-
-
-def delete_events(connection: Connection, sender_id: str) -> int:
-    """Deletes the conversation's rows from Rasa's events table; returns how many there were."""
-    result = connection.execute(delete(_events).where(_events.c.sender_id == sender_id))
-    return int(result.rowcount or 0)
-
-
-def tracker_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.drivername == "postgres":  # accepted by ops.endpoints, not by SQLAlchemy
-        parsed = parsed.set(drivername="postgresql")
-    return create_engine(parsed, future=True, **engine_options(str(parsed)))
 
 
 @dataclass(frozen=True)
@@ -77,21 +56,6 @@ class Forgotten:
         else:
             conversation = "no conversation was stored"
         return f"{self.sender_id}: {plan}; {conversation}"
-
-
-def delete_conversation(sender_id: str, env: Mapping[str, str] | None = None) -> int | None:
-    """Deletes the conversation from Rasa's SQL tracker store (TRACKER_STORE_URL); the number
-    of events deleted, or None when conversations are kept in the Rasa server's memory."""
-    tracker_url: str | None = settings.get("TRACKER_STORE_URL", env)
-    if tracker_url is None:
-        return None
-    engine = tracker_engine(tracker_url)
-    try:
-        with engine.begin() as connection:
-            stored = inspect(connection).has_table(_events.name)
-            return delete_events(connection, sender_id) if stored else 0
-    finally:
-        engine.dispose()
 
 
 def _delete(sender_id: str, env: Mapping[str, str]) -> Forgotten:

@@ -61,13 +61,14 @@ def build_plan(profile: Profile, kb: CareerKnowledge) -> Plan:
     for the best suggestion, and says why in `chosen_because`."""
     chosen_because: str | None = None
     suggestions: tuple[Suggestion, ...] = ()
+    role = kb.role(profile.current_role_id)  # once: the suggestions and the steps both need it
     if profile.target_career_id is None:
-        suggestions = suggest_careers(profile, kb)
+        suggestions = suggest_careers(profile, kb, role=role)
         career = suggestions[0].career
         chosen_because = _chosen_because(profile, suggestions[0])
     else:
         career = kb.career(profile.target_career_id)
-    ctx = Context.of(kb, profile, career)
+    ctx = Context.of(kb, profile, career, role)
     drafted = [write(ctx) for _, write in _STEPS]
     missing = [m for d in drafted for m in d.missing] + _priorities_unanswered(ctx)
     return Plan(profile=profile, target=career, steps=tuple(d.step for d in drafted),

@@ -21,9 +21,9 @@ class Context:
     country: Country | None
 
     @classmethod
-    def of(cls, kb: CareerKnowledge, profile: Profile, career: Career) -> Context:
-        """Looks every id of the profile up; an unknown one raises the knowledge base's
-        UnknownEntry naming it."""
+    def of(cls, kb: CareerKnowledge, profile: Profile, career: Career, role: Role) -> Context:
+        """Looks the profile's other ids up (the builder has looked up the role and the career);
+        an unknown one raises the knowledge base's UnknownEntry naming it."""
         country = kb.country(profile.country_id) if profile.country_id else None
         region_id = profile.region_id
         if country is not None:
@@ -33,7 +33,7 @@ class Context:
                 raise ValueError(f"country {country.id!r} is not in region {region_id!r}")
             region_id = country.region_id
         return cls(
-            kb=kb, profile=profile, role=kb.role(profile.current_role_id), career=career,
+            kb=kb, profile=profile, role=role, career=career,
             strengths=tuple(kb.skill(s) for s in profile.strengths),
             career_skills=kb.transferable_skills(career.id),
             region=kb.region(region_id) if region_id else None,

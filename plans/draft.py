@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from knowledge.records import Fact
 from knowledge.repository import CareerKnowledge
-from plans import lookup, wording
+from plans import content, lookup, wording
 from plans.plan import Step, unique_citations
 
 
@@ -27,9 +27,18 @@ class Draft:
         self._refs: list[str] = []
         self._missing: list[str] = []
 
-    def key(self, template: str, /) -> str:
-        """The wording key of this step's template or list (`steps.<step id>.<template>`)."""
-        return f"steps.{self.step_id}.{template}"
+    def key(self, name: str, /) -> str:
+        """The key of this step's template (wording.yml) or entries (content.yml):
+        `steps.<step id>.<name>`."""
+        return f"steps.{self.step_id}.{name}"
+
+    def ids(self, name: str, /) -> tuple[str, ...]:
+        """The ids this step lists under `name` in content.yml ("extras"), or ()."""
+        return content.ids(self.key(name))
+
+    def setting(self, name: str, /) -> str:
+        """A single value of this step's in content.yml, an id ("ladder_region")."""
+        return str(content.entry(self.key(name)))
 
     def say(self, template: str, /, **values: object) -> str:
         return wording.say(self.key(template), **values)
@@ -52,8 +61,8 @@ class Draft:
         return lookup.fact(self.kb, ref)
 
     def facts(self, name: str) -> tuple[Fact, ...]:
-        """The facts listed under this step's wording key `name` (e.g. "extras"), used."""
-        return tuple(self.fact(ref) for ref in wording.ids(self.key(name)))
+        """The facts listed under this step's `name` in content.yml (e.g. "kb"), used."""
+        return tuple(self.fact(ref) for ref in self.ids(name))
 
     def advice(self) -> str:
         """The texts of the step's own knowledge-base entries (`kb:`), which its why rests on."""

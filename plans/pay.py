@@ -10,7 +10,7 @@ from __future__ import annotations
 from knowledge.formatting import amount, figure
 from knowledge.records import Figure, Region
 from knowledge.repository import CareerKnowledge
-from plans import lookup, wording
+from plans import content, lookup, wording
 from plans.context import Context
 from plans.draft import Draft, Drafted
 from plans.suggest import linked_levels_above
@@ -31,7 +31,7 @@ def _now(d: Draft, ctx: Context) -> None:
     d.use(f"roles/{role.id}")
     d.line(d.say("now", role=role.name, median=amount(role.median_usd, "USD"),
                  average=amount(role.average_usd, "USD")))
-    field = ctx.kb.pay_figures(str(wording.entry(d.key("field_compare"))))
+    field = ctx.kb.pay_figures(d.setting("field_compare"))
     if field:
         d.line(d.say("field_intro" if len(field) > 1 else "field_one"))
     for p in field:
@@ -83,8 +83,7 @@ def _target(d: Draft, ctx: Context) -> None:
             d.use(f"roles/{level.id}")
             d.item(d.say("target_level", role=level.name, median=amount(level.median_usd, "USD"),
                          average=amount(level.average_usd, "USD")))
-        ladder_region = str(wording.entry(d.key("ladder_region")))
-        if ctx.region is not None and ctx.region.id != ladder_region:
+        if ctx.region is not None and ctx.region.id != d.setting("ladder_region"):
             d.line(d.say("target_not_by_level", region=ctx.region.name))
     elif linked:
         d.line(d.say("target_already", career=career.name))
@@ -95,7 +94,7 @@ def _target(d: Draft, ctx: Context) -> None:
     else:
         d.line(d.say("target_none", career=career.name))
         d.missing(wording.say("plan.missing_target_pay", career=career.name))
-        said = lookup.sentence_with(career.why_fit, wording.ids("priorities.pay.favour"))
+        said = lookup.sentence_with(career.why_fit, content.ids("priorities.pay.favour"))
         if said:
             d.use(f"careers/{career.id}")
             d.line(d.say("target_says", sentence=said))

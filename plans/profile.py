@@ -11,20 +11,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plans import wording
+from plans import content, wording
 
 
 def priority_ids() -> tuple[str, ...]:
-    """The fixed priority vocabulary ("pay", "less_stress", ...), in the order it is offered.
-    It lives with its labels in wording.yml, so ids and labels are defined once, together."""
-    return wording.keys("priorities")
+    """The fixed priority vocabulary ("pay", "less_stress", ...), in the order it is offered:
+    defined once, in content.yml, with what counts for each."""
+    return content.keys("priorities")
 
 
 def priority_label(priority: str) -> str:
-    """"less_stress" -> "Less stress"."""
+    """"less_stress" -> "Less stress" (wording.yml)."""
     if priority not in priority_ids():
         raise ValueError(f"unknown priority {priority!r}; known: {', '.join(priority_ids())}")
-    return str(wording.entry(f"priorities.{priority}.label"))
+    return wording.say(f"priorities.{priority}")
+
+
+def priority_words(priority: str) -> tuple[str, ...]:
+    """The words of an answer that name the priority ("money" -> pay), lower case."""
+    return content.ids(f"priorities.{priority}.words")
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

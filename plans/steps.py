@@ -1,13 +1,14 @@
 """The steps of a plan (except pay, see plans/pay.py), one function each, in plan order.
 
 Each function writes its step from the knowledge base for one person. The wording comes from
-wording.yml (`steps.<id>`); the facts from the entries the step `use`s, which it then cites.
+wording.yml (`steps.<id>`), the entries it draws on from content.yml (`steps.<id>`); the facts
+from the entries the step `use`s, which it then cites.
 """
 
 from __future__ import annotations
 
 from knowledge.records import Role, Skill
-from plans import lookup, wording
+from plans import content, lookup, wording
 from plans.context import Context
 from plans.draft import Draft, Drafted
 
@@ -20,9 +21,7 @@ def _names(skills: tuple[Skill, ...]) -> str:
 
 
 def years_text(role: Role) -> str:
-    if role.years_high is None:
-        return wording.say("years.open", low=role.years_low)
-    return wording.say("years.range", low=role.years_low, high=role.years_high)
+    return wording.years(role.years_low, role.years_high)
 
 
 def strengths(ctx: Context) -> Drafted:
@@ -76,7 +75,7 @@ def _courses_for(ctx: Context, phrases: tuple[str, ...], kinds: tuple[str, ...])
 def gaps(ctx: Context) -> Drafted:
     d = Draft(ctx.kb, "gaps")
     career = ctx.career.name
-    kinds = wording.ids(d.key("learning_kinds"))
+    kinds = d.ids("learning_kinds")
     # The skills the career values that the person hasn't named, then what the documents say to
     # add: a named skill where the phrase names one, the documents' own phrase otherwise.
     missing_skills = [s for s in ctx.career_skills if s.id not in ctx.strength_ids]
@@ -109,7 +108,7 @@ def gaps(ctx: Context) -> Drafted:
     else:
         d.line(d.say("unknown", career=career))
         d.missing(wording.say("plan.missing_learning", career=career))
-    routes += [ref for ref in wording.ids(d.key("routes")) if ref not in routes]
+    routes += [ref for ref in d.ids("routes") if ref not in routes]
     for ref in routes:
         f = d.fact(ref)
         d.item(d.say("route", title=f.title, text=f.text))
@@ -128,7 +127,7 @@ def inside(ctx: Context) -> Drafted:
                      years=years_text(nxt), duties=nxt.duties))
     if ctx.profile.years_in_service is not None:
         d.line(d.say("your_years", years=ctx.profile.years_in_service))
-    d.extras(wording.ids(d.key("extras")))
+    d.extras(d.ids("extras"))
     return d.finish(d.say("title"), d.say("why", advice=d.advice()))
 
 
@@ -138,7 +137,7 @@ def _simple(ctx: Context, step_id: str, first_line: str, refs: tuple[str, ...] =
     d = Draft(ctx.kb, step_id)
     d.use(*refs)
     d.line(first_line)
-    d.extras(wording.ids(d.key("extras")))
+    d.extras(d.ids("extras"))
     return d.finish(d.say("title"), d.say("why", advice=d.advice()))
 
 
@@ -186,8 +185,8 @@ def apply(ctx: Context) -> Drafted:
         d.line(d.say("look_for", career=career, skills=_names(wanted)))
     else:
         d.line(d.say("look_for_unknown", career=career))
-    refs = list(wording.ids(d.key("extras")))
+    refs = list(d.ids("extras"))
     for priority in ctx.profile.priorities:
-        refs += [r for r in wording.ids(d.key(f"priority_extras.{priority}")) if r not in refs]
+        refs += [r for r in content.ids(f"priorities.{priority}.apply_extras") if r not in refs]
     d.extras(refs)
     return d.finish(d.say("title"), d.say("why", advice=d.advice()))

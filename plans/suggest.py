@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from knowledge.formatting import amount
 from knowledge.records import Career, Citation, Role, Skill
 from knowledge.repository import CareerKnowledge
-from plans import wording
+from plans import content, wording
 from plans.lookup import sentence_with
 from plans.plan import Suggestion, unique_citations
 from plans.profile import Profile, priority_label
@@ -34,7 +34,7 @@ def linked_levels_above(kb: CareerKnowledge, career: Career, role: Role) -> tupl
 
 def evidence(kb: CareerKnowledge, career: Career, priority: str, role: Role) -> Evidence | None:
     """The documents' word on a career for one priority, or None where they say nothing."""
-    spec = wording.entry(f"priorities.{priority}")
+    spec = content.entry(f"priorities.{priority}")
     label = priority_label(priority)
     for favourable, key in ((True, "favour"), (False, "against")):
         sentence = sentence_with(career.why_fit, spec.get(key) or ())
@@ -81,12 +81,14 @@ def _suggestion(kb: CareerKnowledge, profile: Profile, role: Role, career: Caree
         citations=unique_citations([*career.sources, *(c for e in said for c in e.citations)]))
 
 
-def suggest_careers(profile: Profile, kb: CareerKnowledge, n: int = 3) -> tuple[Suggestion, ...]:
+def suggest_careers(profile: Profile, kb: CareerKnowledge, n: int = 3,
+                    role: Role | None = None) -> tuple[Suggestion, ...]:
     """The n careers that fit best, best first: most of the person's strengths valued, then most
-    priorities the documents speak for; ties in the documents' order."""
+    priorities the documents speak for; ties in the documents' order. `role`: the person's
+    level, when the caller has already looked it up (the plan builder)."""
     if n < 1:
         return ()
-    role = kb.role(profile.current_role_id)
+    role = role or kb.role(profile.current_role_id)
     shared = {m.career.id: m.shared_skills for m in kb.paths_for(profile.strengths)}
     suggestions = [_suggestion(kb, profile, role, career, shared.get(career.id, ()))
                    for career in kb.careers()]

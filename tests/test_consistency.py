@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -114,3 +116,13 @@ def test_every_question_intent_has_its_answer_and_rule():
 def test_button_titles_name_real_intents():
     assert set(intent_titles()) <= set(domain()["intents"])
     assert set(domain()["intents"]) - {"followup"} - READ_INTENTS <= set(intent_titles())
+
+
+def test_the_action_server_does_not_import_ops():
+    """ops is the Rasa server's and the operator's side; what "forget me" shares with it lives
+    in plans/forgetting.py. Every action module imported, in a fresh interpreter:"""
+    code = ("import sys; from actions.answer import registered; registered(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ops'))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "[]"
