@@ -28,6 +28,7 @@ from understanding.unknowns import term_asked, unknown_job
     ("got let go on friday after four years and im still in shock", "sad"),
     ("the shifts change weekly and its impossible with the kids", "sad"),
     ("so bored, the same three complaints every call", "stuck"),
+    ("made TL on the third go, whatever that says about me", "success"),
     ("what does a team lead make", None),
 ])
 def test_the_feeling_a_message_names(text, felt):
@@ -60,6 +61,8 @@ def test_questions_and_requests_ask_something(text):
                                   "you can work from home and take care of the kids",
                                   # rhetorical: nobody is asked
                                   "does anyone else dream about the hold music or is it just me",
+                                  "tuesday. 110 calls. send help",
+                                  "who needs a break when you can mute and eat, right?",
                                   "told my mum i say sorry to strangers for a living. honestly? "
                                   "fair"])
 def test_venting_and_news_ask_nothing(text):

@@ -25,7 +25,9 @@ FEELINGS: dict[str, list[str]] = {
                 r"cert\w*|bachelor\w*|masters?)\b", r"\bgraduated\b",
                 # a good day is worth naming too: "felt incredible", "so proud of myself"
                 r"\bfelt (?:incredible|amazing|great|so good|fantastic|brilliant)\b",
-                r"\bso proud\b", r"\bproud of myself\b"],
+                r"\bso proud\b", r"\bproud of myself\b",
+                r"\bmade (?:it to )?(?:team lead(?:er)?|tl|sup(?:ervisor)?|manager|senior|"
+                r"supervisor)\b"],
     "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
                r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\bnervous\b", r"\bpanick",
                r"\bfreaking out\b", r"\bcan't afford\b", r"\b(?:bills|rent|mortgage|money) "
@@ -95,8 +97,10 @@ _TERSE_START = re.compile(
     r"^(?:salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest)\b"
     r"(?! (?:was|were|has|had|went|grew|got|kept|keeps|used to|never|always)\b)")
 TERSE_WORDS = 10
-# Not asked of anyone: "is that just me", "am I the only one", "honestly?", "right?"
-_RHETORICAL = re.compile(r"\b(?:just me|am i the only one|only one who)\b")
+# Not asked of anyone: "is that just me", "am I the only one", "send help", "who needs lunch
+# anyway", "honestly?", "right?"
+_RHETORICAL = re.compile(r"\b(?:just me|am i the only one|only one who|send help|who knows|"
+                         r"wish me luck|pray for me)\b|^\W*who (?:needs|cares|knew)\b")
 _RHETORICAL_MARK = re.compile(
     r"\b(?:honestly|seriously|right|really|huh|eh|lol|no|yeah|ok|okay|guess what|you know)\?")
 _ASKING = re.compile(
