@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 
 from understanding.feelings import TOLD, asks_something, feeling, told
-from understanding.followups import asks_next_level, refers_back, self_described
+from understanding.followups import asks_next_level, compares, refers_back, self_described
 from understanding.routing import (
     STATEMENT,
     corrected,
@@ -65,9 +65,12 @@ class MessageReader(GraphComponent):
         if asks_next_level(text):
             # the level above the one named, else above the conversation's (actions/context.py)
             added.append({"entity": "next_level", "value": "above"})
-        elif refers_back(text):
+        elif refers_back(text) or (
+                len({e["value"] for e in found if e["entity"] == "role"}) >= 2
+                and not compares(text)):
             # "how long till I could be one? been a rep 2 yrs": "one" is the conversation's
-            # role, not the one the person says they have
+            # role, not the one the person says they have; "been the SME 2 yrs and want TL
+            # next, how long does it take": the team lead
             found = [e for e in found if not (e["entity"] == "role" and isinstance(
                 e.get("start"), int) and self_described(text, e["start"]))]
         entities: dict[str, list[str]] = defaultdict(list)

@@ -169,6 +169,20 @@ def test_venting_and_news_ask_nothing(text):
     ("why_leave", {}, "are call centre jobs going to be replaced by AI soon?", "ask_ai"),
     ("why_leave", {}, "will call centres even exist in 15 years? my kids ask me",
      "ask_outlook"),
+    # a career named beside a job hunt is where they apply; the question is how
+    ("skills_for_career", {"career": ["marketing_cx_strategy"]},
+     "interview for a marketing assistant job next week, how do i explain my call centre years",
+     "ask_job_search"),
+    ("skills_for_career", {"career": ["hr_recruitment"]},
+     "how do i move into HR and what should my cv say", "skills_for_career"),
+    # what suits them: the careers that fit
+    ("ask_outlook", {}, "patient, good with spreadsheets, hate the phones. what would suit me",
+     "careers_fit_me"),
+    # what counts as experience: what carries over, or for someone getting in, how to start
+    ("why_leave", {}, "does any of what we do all day count as a real skill to employers?",
+     "transferable_skills"),
+    ("why_stay", {}, "does bar work count as customer service experience? applying for call "
+     "centre jobs now", "how_to_start"),
     ("why_leave", {}, "Customer Service Jobs Might Just Disappear Because Everyone Hates "
      "Talking To People", "ask_outlook"),
     ("why_leave", {}, "my job disappeared overnight", "why_leave"),

@@ -62,3 +62,21 @@ def test_button_payloads_are_left_alone():
     m = message('/ask_salary{"role": "team_lead"}', "ask_salary", 1.0)
     MessageReader().process([m])
     assert m.get(ENTITIES) == [] and m.get(INTENT)["name"] == "ask_salary"
+
+
+def roles_of(text: str, *named: tuple[str, str]) -> list[str]:
+    """The roles left after reading, when each (role, words) is named where the words are."""
+    m = message(text, "ask_years", entities=[
+        {"entity": "role", "value": role, "start": text.index(words),
+         "end": text.index(words) + len(words)} for role, words in named])
+    MessageReader().process([m])
+    return [e["value"] for e in m.get(ENTITIES) if e["entity"] == "role"]
+
+
+def test_the_level_a_person_says_they_have_is_not_the_one_they_ask_about():
+    text = "been the SME on our line for 2 yrs and want TL next. how long does it take"
+    assert roles_of(text, ("specialist", "SME"), ("team_lead", "TL")) == ["team_lead"]
+    # set side by side, both are the subject
+    text = "im a rep, is TL pay better than a rep's?"
+    assert roles_of(text, ("representative", "rep,"), ("team_lead", "TL")) == [
+        "representative", "team_lead"]

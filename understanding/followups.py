@@ -28,7 +28,10 @@ _NEXT_LEVEL = re.compile(r"\bnext (?:level|step up|rung|role|position|title|prom
 _IN_GENERAL = re.compile(r"\b(?:in (?:cs|customer service|call cent(?:er|re)s?|general)|overall|"
                          r"across the board|for everyone)\b")
 # "been a rep 2 yrs", "im a csr": the role the person has, not the one asked about
-_SELF = re.compile(r"\b(?:i'?m|i am|been|as|working as|work as|i was|currently)\s+(?:an?\s+)?$")
+_SELF = re.compile(r"\b(?:i'?m|i am|been|as|working as|work as|i was|currently)\s+"
+                   r"(?:an?\s+|the\s+)?$")
+# Two levels set side by side: both are the subject ("is TL pay better than a rep's?")
+_COMPARES = re.compile(r"\b(?:vs|versus|compared?|than|difference|differ|between|or)\b")
 
 
 def refers_back(text: str) -> bool:
@@ -51,6 +54,11 @@ def per_asked(text: str) -> str | None:
     median hourly for a CSR" wants the hourly figure, not the yearly one."""
     plain = text.lower()
     return next((unit for unit, pattern in _compiled[:2] if pattern.search(plain)), None)
+
+
+def compares(text: str) -> bool:
+    """Whether the message sets two things side by side."""
+    return bool(_COMPARES.search(text.lower()))
 
 
 def asks_next_level(text: str) -> bool:

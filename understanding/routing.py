@@ -76,6 +76,23 @@ _GETTING_OUT = re.compile(r"\bget(?:ting)? (?:away from|out of)\b|\bbreak(?:ing)
                           r"cent\w+)|this (?:job|industry|field))\b")
 # "what should I do about this potential promotion?": the way up, not the ways out
 _PROMOTION = re.compile(r"\bpromot|\bmove up\b|\bstep up\b")
+# Hunting for a job: a career named beside it is where they apply, the question is how
+# ("applied to 60 jobs outside cs... how do i rewrite my cv"; "interview for an ops role thursday")
+_JOB_HUNT = re.compile(r"\b(?:cv|cvs|resume|resumes|résumé|cover letters?|interviews?|"
+                       r"linkedin|job applications?)\b")
+_GET_INTO = re.compile(r"\b(?:get(?:ting)? (?:into|a job in)|become|becoming|move into|moving "
+                       r"into|switch(?:ing)? to|transition(?:ing)? (?:in)?to|break into)\b")
+# "what would suit me", "what career fits someone like that": the careers that fit
+_FITS_ME = re.compile(r"\bwhat (?:\w+ )?(?:careers?|jobs?|roles?|work|field)? ?(?:would |might |"
+                      r"could |will )?(?:fits?|suits?) (?:me|someone like)\b")
+# "does that count as experience", "which of it counts as a real skill": what carries over; for
+# someone getting in ("applying for call centre jobs"), how to start
+_COUNTS_AS = re.compile(r"\b(?:counts? as|considered(?: as)?|seen as|recogni[sz]ed as) "
+                        r"(?:an? )?(?:real |proper |actual |relevant |work )?(?:\w+ ){0,2}"
+                        r"(?:skills?|experience)\b|\bdoes (?:that|it|this) (?:even )?count\b")
+_GETTING_IN = re.compile(r"\bapply(?:ing)? (?:for|to) (?:a )?(?:call cent\w+|cs|customer "
+                         r"service|contact cent\w+)\b|\bget (?:a job )?in(?:to)? (?:a )?(?:call "
+                         r"cent\w+|cs|customer service)\b")
 # A long message the classifier reads as abuse, with no insult in it, is venting: insults to
 # the bot are mostly short, and the long ones call it names.
 LONG_FOR_AN_INSULT = 12
@@ -196,6 +213,10 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "6 years on the phones, I'm exhausted... what could I even do?": the ways out;
         # "where do I start?": the steps
         return "steps_to_leave" if _WHERE_TO_START.search(plain) else "career_options"
+    if asks and intent not in SOCIAL and _FITS_ME.search(plain):
+        return "careers_fit_me"
+    if asks and intent not in SOCIAL and _COUNTS_AS.search(plain):
+        return "how_to_start" if _GETTING_IN.search(plain) else "transferable_skills"
     if _ASKS_FOR_A_PERSON.search(plain):
         return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
     if _CUSTOMERS_REQUEST.search(plain) and len(plain.split()) <= CUSTOMERS_REQUEST_WORDS:
@@ -264,6 +285,10 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "and how much do marketing people make", "supervisors make way more than me, what's
         # the going rate": the pay of what they name, not the last question or its duties
         return "ask_salary"
+    if careers and asks and intent in CAREER_BEATS | {"skills_for_career"} and (
+            _JOB_HUNT.search(plain)) and not (
+            _GET_INTO.search(plain)):
+        return "ask_job_search"
     if careers and not roles and intent in CAREER_BEATS and (asks or intent != STATEMENT):
         if _PAY.search(plain):
             return "ask_salary"  # "what do HR people make": the pay answer says what it knows
