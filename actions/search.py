@@ -5,7 +5,7 @@ when two readings of the message are both likely and nothing in the knowledge ba
 
 The thresholds were chosen on the dev split of the real messages (benchmarks/real_eval): the
 cosine similarity above which the best entry answered what the person asked, and above which the
-runners-up were still worth a button (README, "Search by meaning").
+runners-up were still worth a button (docs/understanding.md, "Search by meaning").
 """
 
 from __future__ import annotations

@@ -3,17 +3,15 @@ stops its children too), free ports, and the resident memory of everything a sys
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import psutil
+
+from ops import launch
 
 
 def free_port() -> int:
@@ -22,51 +20,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Service:
-    """A server process in its own process group, its output in a log file."""
+class Service(launch.Process):
+    """A server process in its own process group, its output in a log file: one of
+    ops.launch's commands (as `make run` starts it), under ``name``."""
 
-    def __init__(self, name: str, command: list[str], *, cwd: Path, env: Mapping[str, str],
+    def __init__(self, name: str, command: launch.Command, *, cwd: Path, env: Mapping[str, str],
                  log: Path):
-        self.name, self.log = name, log
-        log.parent.mkdir(parents=True, exist_ok=True)
-        self._out = log.open("w")
-        self.process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=self._out,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
+        super().__init__(launch.Command(command.name, name, command.argv, command.env,
+                                        command.ready_url), log, env=env, cwd=cwd)
 
     def tail(self, lines: int = 25, skip: str = "") -> str:
         """The last lines of its log (leaving out those that contain ``skip``)."""
-        try:
-            text = self.log.read_text(errors="replace")
-        except OSError:
-            return ""
-        kept = [line for line in text.splitlines() if not skip or skip not in line]
-        return "\n".join(kept[-lines:])
-
-    def stop(self, timeout: float = 15) -> None:
-        """SIGTERM to the whole process group, SIGKILL if it is still there after ``timeout``."""
-        if self.process.poll() is None:
-            _signal_group(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _signal_group(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        # children that outlived their parent keep the process group id
-        _signal_group(self.process.pid, signal.SIGKILL)
-        if not self._out.closed:
-            self._out.close()
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
+        return super().tail(lines, skip)
 
 
 def tree_rss(pids: Iterable[int]) -> int:

@@ -26,6 +26,7 @@ from typing import Any
 import settings
 from benchmarks.processes import Service, free_port
 from benchmarks.stats import log_span_seconds
+from ops import launch
 
 ROOT = settings.PROJECT_ROOT
 BIN = Path(sys.executable).parent
@@ -35,7 +36,7 @@ OUR_MODEL = ROOT / "models" / "career-coach.tar.gz"
 OUR_TRAIN_LOG = settings.VAR_DIR / "log" / "train.log"
 TRAINED = "Your Rasa model is trained"  # the last line of a `rasa train` that succeeded
 
-# what would move ours off one machine (README "Production"); the benchmark leaves them out
+# what would move ours off one machine (docs/operations.md); the benchmark leaves them out
 PRODUCTION_SETTINGS = ("DATABASE_URL", "TRACKER_STORE_URL", "REDIS_URL", "ACTIONS_URL",
                        "RASA_API_TOKEN")
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -70,11 +71,6 @@ class System:
 
     def training(self, retrain: bool, log: Callable[[str], None]) -> dict[str, Any]:
         raise NotImplementedError
-
-
-def _rasa_run(model: Path, endpoints: Path, credentials: Path, port: int) -> list[str]:
-    return [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(credentials), "--interface", "127.0.0.1", "--port", str(port)]
 
 
 def _timed(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> dict[str, Any]:
@@ -140,8 +136,8 @@ class Stock(System):
         assert model is not None
         port = free_port()
         rasa = Service("stock Rasa server",
-                       _rasa_run(model, STOCK_DIR / "endpoints.yml", work / "credentials.yml",
-                                 port),
+                       launch.rasa(port, model=model, endpoints=STOCK_DIR / "endpoints.yml",
+                                   credentials=work / "credentials.yml", bin_dir=BIN),
                        cwd=STOCK_DIR, env={**settings.environ(), **QUIET}, log=work / "rasa.log")
         return Running(f"http://127.0.0.1:{port}", [rasa])
 
@@ -230,15 +226,14 @@ class Ours(System):
         actions_port, rasa_port = self.actions_port, self.rasa_port
         endpoints = work / "endpoints.yml"
         running = Running(f"http://127.0.0.1:{rasa_port}")
-        # both at once, as scripts/run.sh does; rasa_sdk takes its interface from SANIC_HOST
+        # both at once, as `make run` does (ops/launch.py's command lines)
         running.services.append(Service(
-            "action server", [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                              "--port", str(actions_port)],
-            cwd=ROOT, env={**self.env, "SANIC_HOST": "127.0.0.1"}, log=work / "actions.log"))
+            "action server", launch.actions(actions_port, bin_dir=BIN),
+            cwd=ROOT, env=self.env, log=work / "actions.log"))
         try:
             running.services.append(Service(
-                "Rasa server", _rasa_run(OUR_MODEL, endpoints, work / "credentials.yml",
-                                         rasa_port),
+                "Rasa server", launch.rasa(rasa_port, model=OUR_MODEL, endpoints=endpoints,
+                                           credentials=work / "credentials.yml", bin_dir=BIN),
                 cwd=ROOT, env=self.env, log=work / "rasa.log"))
         except BaseException:
             running.stop()

@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import re
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -181,32 +182,46 @@ class PageHandler(BaseHTTPRequestHandler):
 
 
 class OnFirstUse:
-    """The server's one plan store, opened when the first download asks for it."""
+    """The server's one plan store, and so its one database engine: made when the first download
+    asks for it, shared by every download after it, disposed by ``close`` when the server stops.
+    When the database cannot be reached at first, the next download tries the same engine again
+    (no engine is left behind); after ``close`` no download opens another."""
 
-    def __init__(self) -> None:
+    def __init__(self, make: Callable[[], PlanStore] | None = None) -> None:
         self._lock = threading.Lock()
+        self._make = make
         self._store: PlanStore | None = None
+        self._tables_checked = False
+        self._closed = False
 
     def __call__(self) -> PlanStore:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the page server is stopping: its plan store is closed")
             if self._store is None:
-                from plans.store import PlanStore
+                if self._make is None:
+                    from plans.store import PlanStore
 
-                store = PlanStore()
-                store.create_all()
-                self._store = store
+                    self._make = PlanStore
+                self._store = self._make()
+            if not self._tables_checked:
+                self._store.create_all()
+                self._tables_checked = True
             return self._store
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._store is not None:
                 self._store.dispose()
                 self._store = None
+                logger.info("the plans' database engine is closed")
 
 
 def make_server(host: str, port: int, rasa_port: int, socket_url: str | None = None,
                 web_dir: Path = WEB_DIR) -> ThreadingHTTPServer:
-    """The page server; ``server.plans.close()`` (also done by ``main``) closes its database."""
+    """The page server, with one plan store for all its downloads (``server.plans``);
+    ``server.plans.close()`` (also done by ``main`` when it stops) closes its database."""
     plans = OnFirstUse()
     handler = partial(PageHandler, web_dir=web_dir, rasa_port=rasa_port, socket_url=socket_url,
                       plans=plans)
@@ -236,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     server = make_server(args.host, args.port, args.rasa_port, args.socket_url)
     logger.info("serving the chat page on http://%s:%s/", args.host, args.port)
+    # SIGTERM (how the launcher, make run and containers stop it) ends it as Ctrl-C does, so that
+    # the plans' database engine is disposed of
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,5 +1,7 @@
 #!/bin/sh
-# The roles of Career Coach's image (deploy/Dockerfile, deploy/docker-compose.yml).
+# The roles of Career Coach's image (deploy/Dockerfile, deploy/docker-compose.yml). The servers'
+# command lines are ops/launch.py's (as for `make run`, the tests and the benchmarks); `exec`
+# makes the server the container's main process.
 #   rasa     a Rasa server on :5005: channels and endpoints from the environment
 #            (channels/credentials.py, ops/endpoints.py); the HTTP API only with RASA_API_TOKEN
 #   actions  an action server on :5055, on the container's network only (never publish it)
@@ -9,18 +11,11 @@ set -eu
 cd /app
 case "${1:-rasa}" in
   rasa)
-    python -m channels.credentials --out var/credentials.yml
-    python -m ops.endpoints --out var/endpoints.yml
-    set -- rasa run --model models --endpoints var/endpoints.yml \
-      --credentials var/credentials.yml --interface 0.0.0.0 --port 5005
-    if [ -n "${RASA_API_TOKEN:-}" ]; then
-      set -- "$@" --enable-api "--auth-token=$RASA_API_TOKEN"  # "=": a token may start with "-"
-    fi
-    exec "$@" ;;
+    exec python -m ops.launch exec rasa --host 0.0.0.0 --port 5005 ;;
   actions)
-    SANIC_HOST=0.0.0.0 exec python -m rasa_sdk --actions actions --port 5055 ;;
+    exec python -m ops.launch exec actions --host 0.0.0.0 --port 5055 ;;
   web)
-    exec python -m channels.webpage --host 0.0.0.0 --port 8080 ;;
+    exec python -m ops.launch exec web --host 0.0.0.0 --port 8080 ;;
   kb)
     exec python -m knowledge.build ;;
   *)

@@ -33,7 +33,14 @@ from rasa.core.channels.channel import UserMessage
 
 from channels import credentials as channel_credentials
 from settings import PROJECT_ROOT
-from tests.servers import VENV_BIN, Server, free_port, server_env, start_actions, start_rasa
+from tests.servers import (
+    Server,
+    free_port,
+    server_env,
+    start_actions,
+    start_page,
+    start_rasa,
+)
 
 SLACK_TOKEN = "xoxb-0000000000-test-token"
 SLACK_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -229,24 +236,6 @@ def channel_environment(stub_url: str, page_port: int) -> dict[str, str]:
             "TELEGRAM_WEBHOOK_URL": TELEGRAM_WEBHOOK_URL,
             "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
             "TELEGRAM_API_URL": f"{stub_url}/telegram", "WEB_PORT": str(page_port)}
-
-
-def start_page(rasa_port: int, log_dir: Path, env: dict[str, str], port: int | None = None,
-               socket_url: str | None = None) -> tuple[Server, str]:
-    """The chat page server (python -m channels.webpage); returns it and the page's URL."""
-    port = port or free_port()
-    command = [str(VENV_BIN / "python"), "-m", "channels.webpage", "--host", "127.0.0.1",
-               "--port", str(port), "--rasa-port", str(rasa_port)]
-    if socket_url:
-        command += ["--socket-url", socket_url]
-    server = Server("page server", command, env, log_dir / f"page-{port}.log")
-    url = f"http://localhost:{port}/"
-    try:
-        server.wait_until(lambda: requests.get(url, timeout=2).ok, timeout=30)
-    except Exception:
-        server.stop()
-        raise
-    return server, url
 
 
 def channel_bot(request: pytest.FixtureRequest) -> ChannelBot:

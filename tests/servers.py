@@ -1,22 +1,19 @@
-"""Starting the real servers for end-to-end tests: free ports, wait for readiness, always stop."""
+"""Starting the real servers for end-to-end tests: free ports, wait for readiness, always stop.
+The command lines, the readiness URLs and the stopping are ops/launch.py's, as for `make run`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
-import signal
 import socket
-import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import requests
-
+from ops import launch
 from ops.endpoints import endpoints as endpoints_from
 from ops.endpoints import write as write_endpoints
 from settings import PROJECT_ROOT
@@ -30,46 +27,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """A process started in its own process group, with its output in a log file."""
+class Server(launch.Process):
+    """A process started in its own process group, with its output in a log file: one of
+    ops.launch's commands, or any ``command`` (nginx) under ``name``."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path):
-        self.name, self.log = name, log
-        self._out = log.open("w")
-        self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=self._out,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait_until(self, ready: Callable[[], bool], timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited while starting:\n{self.tail()}")
-            try:
-                if ready():
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"{self.name} not ready after {timeout:.0f} s:\n{self.tail()}")
-
-    def tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-    def kill(self) -> None:
-        """Ends the process group at once (SIGKILL), as a crash would."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self._out.close()
+    def __init__(self, name: str, command: list[str] | launch.Command, env: dict[str, str],
+                 log: Path):
+        if not isinstance(command, launch.Command):
+            command = launch.Command(name, name, tuple(command))
+        super().__init__(command, log, env=env)
 
 
 def server_env(database_url: str, nlp_dir: Path) -> dict[str, str]:
@@ -81,21 +47,14 @@ def launch_actions(env: dict[str, str], log_dir: Path, port: int | None = None) 
                                                                                           int]:
     """An action server on 127.0.0.1, started but not yet ready (``wait_actions``)."""
     port = port or free_port()
-    server = Server("action server",
-                    [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                     "--port", str(port)], {**env, "SANIC_HOST": "127.0.0.1"},
+    server = Server("action server", launch.actions(port, bin_dir=VENV_BIN), env,
                     log_dir / f"actions-{port}.log")
     return server, port
 
 
 def wait_actions(server: Server, port: int, timeout: float = 60) -> None:
     """Waits until the action server answers; stops it if it does not."""
-    try:
-        server.wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health",
-                                               timeout=2).ok, timeout=timeout)
-    except Exception:
-        server.stop()
-        raise
+    server.wait_ready(timeout)
 
 
 def start_actions(env: dict[str, str], log_dir: Path, port: int | None = None) -> tuple[Server,
@@ -116,25 +75,16 @@ def launch_rasa(env: dict[str, str], log_dir: Path, endpoints: Path,
     if not any(models.glob("*.tar.gz")):
         raise RuntimeError("no trained model in models/: run `make train` first")
     port = port or free_port()
-    server = Server("Rasa server",
-                    [str(VENV_BIN / "rasa"), "run", "--model", str(models), "--endpoints",
-                     str(endpoints), "--credentials",
-                     str(credentials or PROJECT_ROOT / "credentials.yml"),
-                     "--port", str(port), "--interface", "127.0.0.1"]
-                    # "=": a token may start with "-", which would read as an option
-                    + (["--enable-api", f"--auth-token={api_token}"] if api_token else []), env,
-                    log_dir / f"rasa-{port}.log")
+    command = launch.rasa(port, endpoints=endpoints,
+                          credentials=credentials or PROJECT_ROOT / "credentials.yml",
+                          model=models, api_token=api_token, bin_dir=VENV_BIN)
+    server = Server("Rasa server", command, env, log_dir / f"rasa-{port}.log")
     return server, f"http://127.0.0.1:{port}"
 
 
 def wait_rasa(server: Server, base: str, timeout: float = 240) -> None:
     """Waits until the Rasa server's REST channel answers; stops the server if it does not."""
-    try:
-        server.wait_until(lambda: requests.get(f"{base}/webhooks/rest/", timeout=2).ok,
-                          timeout=timeout)
-    except Exception:
-        server.stop()
-        raise
+    server.wait_ready(timeout)
 
 
 def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
@@ -150,6 +100,17 @@ def start_rasa(env: dict[str, str], log_dir: Path, actions_port: int,
     server, base = launch_rasa(env, log_dir, endpoints, credentials, port, api_token)
     wait_rasa(server, base)
     return server, f"{base}/webhooks/rest/webhook"
+
+
+def start_page(rasa_port: int, log_dir: Path, env: dict[str, str], port: int | None = None,
+               socket_url: str | None = None) -> tuple[Server, str]:
+    """The chat page server (python -m channels.webpage) on 127.0.0.1; returns it and the page's
+    URL (at localhost, as people open it)."""
+    port = port or free_port()
+    command = launch.web(port, rasa_port=rasa_port, socket_url=socket_url, bin_dir=VENV_BIN)
+    server = Server("page server", command, env, log_dir / f"page-{port}.log")
+    server.wait_ready(30)
+    return server, f"http://localhost:{port}/"
 
 
 @contextlib.contextmanager
