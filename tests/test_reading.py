@@ -62,6 +62,7 @@ def test_questions_and_requests_ask_something(text):
                                   # rhetorical: nobody is asked
                                   "does anyone else dream about the hold music or is it just me",
                                   "tuesday. 110 calls. send help",
+                                  "i mute them and sigh as loud as i want, cheaper than a gym",
                                   "who needs a break when you can mute and eat, right?",
                                   "told my mum i say sorry to strangers for a living. honestly? "
                                   "fair"])
@@ -169,6 +170,12 @@ def test_venting_and_news_ask_nothing(text):
     ("why_leave", {}, "are call centre jobs going to be replaced by AI soon?", "ask_ai"),
     ("why_leave", {}, "will call centres even exist in 15 years? my kids ask me",
      "ask_outlook"),
+    # two levels named, one in passing: not a comparison
+    ("ask_role_duties", {"role": ["manager", "team_lead"]},
+     "my manager says im too quiet. what do team leads actually need to be good at?",
+     "ask_role_duties"),
+    ("ask_salary", {"role": ["representative", "team_lead"]},
+     "how much more does a team lead make than a rep", "compare_roles"),
     # a career named beside a job hunt is where they apply; the question is how
     ("skills_for_career", {"career": ["marketing_cx_strategy"]},
      "interview for a marketing assistant job next week, how do i explain my call centre years",

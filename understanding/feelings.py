@@ -126,7 +126,9 @@ _ASKING = re.compile(
     r"|\b(?:whats|what's|hows|how's)\b"
     r"|\b(?:what|how|which|where|when|why) (?:do|does|did|is|are|was|were|can|could|should|"
     r"would|will|much|many|long|about|kind|type|sort|else|exactly|even)\b"
-    r"|\b(?:i|i'm|im|i am|i've been|ive been|we) (?:really )?(?:want|wanna|need|would like|"
+    # ("as loud as I want", "whatever I want" are no wish)
+    r"|(?<!as )(?<!whatever )\b(?:i|i'm|im|i am|i've been|ive been|we) (?:really )?"
+    r"(?:want|wanna|need|would like|"
     r"'d like|hoping to|plan|planning|trying|looking|thinking|considering|interested|keen|"
     r"eager|aiming)"
     r"\b(?! to (?:die|cry|scream|quit everything))")

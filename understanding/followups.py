@@ -31,7 +31,8 @@ _IN_GENERAL = re.compile(r"\b(?:in (?:cs|customer service|call cent(?:er|re)s?|g
 _SELF = re.compile(r"\b(?:i'?m|i am|been|as|working as|work as|i was|currently)\s+"
                    r"(?:an?\s+|the\s+)?$")
 # Two levels set side by side: both are the subject ("is TL pay better than a rep's?")
-_COMPARES = re.compile(r"\b(?:vs|versus|compared?|than|difference|differ|between|or)\b")
+_COMPARES = re.compile(r"\b(?:vs|versus|compared?|than|difference|differ|between|or|gap|jump|"
+                       r"more|less|better|worse)\b")
 
 
 def refers_back(text: str) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from understanding.feelings import TOLD
-from understanding.followups import refers_back, unit_asked
+from understanding.followups import compares, refers_back, unit_asked
 
 STATEMENT = "statement"
 
@@ -248,7 +248,7 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             return "ask_ai" if _NAMES_AI.search(plain) else "ask_outlook"
         if _COST_OF_LEAVING.search(plain) and intent != "why_stay":
             return "why_stay"
-    if len(set(entities.get("role") or [])) >= 2 and intent in ROLE_BEATS | {
+    if len(set(entities.get("role") or [])) >= 2 and compares(plain) and intent in ROLE_BEATS | {
             "ask_role_duties", "ask_salary"}:
         return "compare_roles"  # "what's the gap between a rep and a senior rep"
     if _HOW_LONG.search(plain) and (roles or (refers_back(plain)
