@@ -176,6 +176,11 @@ def test_venting_and_news_ask_nothing(text):
      "ask_role_duties"),
     ("ask_salary", {"role": ["representative", "team_lead"]},
      "how much more does a team lead make than a rep", "compare_roles"),
+    # pay told of in passing is not what is asked
+    ("ask_salary", {"career": ["sales_account_management"]},
+     "they offered me a sales job and honestly my pay now is a joke. but would sales even suit "
+     "someone from support?", "skills_for_career"),
+    ("ask_salary", {"career": ["hr_recruitment"]}, "what do HR people make", "ask_salary"),
     # a career named beside a job hunt is where they apply; the question is how
     ("skills_for_career", {"career": ["marketing_cx_strategy"]},
      "interview for a marketing assistant job next week, how do i explain my call centre years",

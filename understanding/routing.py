@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from understanding.feelings import TOLD
+from understanding.focus import main_question
 from understanding.followups import compares, refers_back, unit_asked
 
 STATEMENT = "statement"
@@ -289,9 +290,14 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             _JOB_HUNT.search(plain)) and not (
             _GET_INTO.search(plain)):
         return "ask_job_search"
+    asked_about_pay = bool(_PAY.search((main_question(text) or text).lower()))
+    if careers and not roles and intent == "ask_salary" and asks and not asked_about_pay:
+        return "skills_for_career"  # the pay was told of, the career is asked about
     if careers and not roles and intent in CAREER_BEATS and (asks or intent != STATEMENT):
-        if _PAY.search(plain):
-            return "ask_salary"  # "what do HR people make": the pay answer says what it knows
+        if asked_about_pay:
+            # "what do HR people make": the pay answer says what it knows; pay told of in
+            # passing ("my pay is a joke. would sales suit me?") is not what is asked
+            return "ask_salary"
         return "skills_for_career"
     if roles and not careers and intent in ROLE_BEATS and (asks or intent != STATEMENT):
         if _PAY.search(plain):
