@@ -15,7 +15,8 @@ A configuration it was not written for keeps Rasa's own path. And it checks itse
 first message each model parses, both paths run, and if their scores differ (more than 1e-4)
 Rasa's path is used from then on and the log says so.
 
-Imported by rasa_ext.entity_extractor, so the Rasa server applies it when it loads the model.
+Installed by rasa_ext/patches.py (`install()`), which checks first that `DIETClassifier._predict`
+is the one this was written for; an error in the NumPy path hands the call to TensorFlow's.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.special import erf
+
+from rasa_ext import patches
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ class IntentScorer:
             return False
         try:
             combining = _combining_layers(diet)
-        except (AttributeError, KeyError):
+        except (AttributeError, KeyError, TypeError):  # Rasa's layers are not as expected
             return False
         return ("sparse_dense.sentence" in combining
                 and "unify_dims_before_seq_sent_concat.sentence" in combining)
@@ -125,14 +128,15 @@ def _scorer(diet: DIETClassifier, message: Message) -> IntentScorer | None:
 
 
 def _predict(self: DIETClassifier, message: Message) -> dict[str, Any] | None:
-    if self._execution_context.should_add_diagnostic_data:
-        return _original_predict(self, message)  # diagnostics want TensorFlow's tensors
-    scorer = _scorer(self, message)
-    scores = scorer.scores(message) if scorer is not None else None
+    try:
+        if self._execution_context.should_add_diagnostic_data:
+            scores = None  # diagnostics want TensorFlow's tensors
+        else:
+            scorer = _scorer(self, message)
+            scores = scorer.scores(message) if scorer is not None else None
+    except Exception as error:  # noqa: BLE001 - TensorFlow's path answers instead
+        patches.failed_call("diet_in_numpy", error)
+        scores = None
     if scores is None:
         return _original_predict(self, message)
     return {"i_scores": scores}
-
-
-if DIETClassifier._predict is _original_predict:
-    DIETClassifier._predict = _predict

@@ -10,7 +10,9 @@ in its log.
 
 SENTENCE_ENCODER_PROCESS=0 turns it off.
 
-Imported by rasa_ext.entity_extractor, so the Rasa server applies it when it loads the model.
+Installed by rasa_ext/patches.py (`install()`), which checks first that
+`MessageProcessor.parse_message` is the one this was written for; an error in the step added
+here hands the message to Rasa's own parse.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import settings
+from rasa_ext import patches
 from rasa_ext.encoder_process import EncoderProcess, frame, read_frame
 from rasa_ext.sentence_encoder import shared_encoder
+from understanding.focus import main_question
 
 logger = logging.getLogger(__name__)
 
@@ -129,26 +133,33 @@ def start_encoder_process() -> None:
             logger.warning(f"The sentence encoder process did not start ({error!r}); this "
                            "server encodes messages itself.")
             _client.failed = True
+
+
 _original_parse = MessageProcessor.parse_message
 
 
 async def _parse_message(self: MessageProcessor, message: UserMessage,
                          tracker: DialogueStateTracker | None = None,
                          only_output_properties: bool = True) -> dict[str, Any]:
-    text = message.text
-    if not (enabled() and self.http_interpreter is None and isinstance(text, str) and text) \
-            or shared_encoder().has_cached(text):
+    # what the featurizer will encode: a long message's question (rasa_ext/question_focus.py)
+    text = (main_question(message.text) or message.text) if isinstance(message.text, str) \
+        else message.text
+    provided = False
+    try:
+        if enabled() and self.http_interpreter is None and isinstance(text, str) and text \
+                and not shared_encoder().has_cached(text):
+            vector = await _client.vector(text)
+            if vector is not None:
+                shared_encoder().provide(text, vector)
+                provided = True
+    except Exception as error:  # noqa: BLE001 - the featurizer encodes the message itself
+        patches.failed_call("encode_ahead", error)
+    if not provided:
         return await _original_parse(self, message, tracker, only_output_properties)
-    vector = await _client.vector(text)
-    if vector is not None:
-        shared_encoder().provide(text, vector)
+    assert isinstance(text, str)
     try:
         # Rasa's own parse: the graph runs at once (nothing is awaited before it), so the
         # vector handed over above is the one the featurizer takes
         return await _original_parse(self, message, tracker, only_output_properties)
     finally:
         shared_encoder().take_back(text)
-
-
-if MessageProcessor.parse_message is _original_parse:
-    MessageProcessor.parse_message = _parse_message

@@ -19,12 +19,15 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-import rasa_ext.action_failure  # noqa: F401  (installs the kind reply; see its docstring)
-import rasa_ext.diet_in_numpy  # noqa: F401  (DIET's scores without TensorFlow; see its docstring)
-import rasa_ext.encode_ahead  # noqa: F401  (encoding in a process of its own; see its docstring)
-import rasa_ext.speedups  # noqa: F401  (two per-turn costs of Rasa removed; see its docstring)
 import settings
 from knowledge.entities import extract, load_pipeline
+from rasa_ext import patches
+
+# The project's changes to Rasa itself are installed here, the one place: Rasa imports this
+# module when it loads the model (in the Rasa server, and in training). Each patch checks Rasa's
+# version and what it replaces first, and leaves Rasa's own code in place (with a warning) when
+# they differ; the log says which are active. Calling it again changes nothing.
+patches.install()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)

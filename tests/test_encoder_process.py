@@ -156,6 +156,31 @@ def test_only_texts_the_server_has_not_cached_go_to_the_process(monkeypatch):
     assert parsed == ["a text the server has seen", "a text it has not seen"]
 
 
+def test_a_long_message_s_question_is_what_goes_to_the_process(monkeypatch):
+    # the featurizer encodes the question of a long message that tells and asks
+    # (rasa_ext/question_focus.py): that is the vector to make ahead, not the whole message's
+    from types import SimpleNamespace
+
+    from rasa.core.channels.channel import UserMessage
+
+    asked = []
+
+    async def vector(text):
+        asked.append(text)
+        return None
+
+    async def original_parse(processor, message, tracker, only_output_properties):
+        return {}
+
+    monkeypatch.setattr(encode_ahead._client, "vector", vector)
+    monkeypatch.setattr(encode_ahead, "_original_parse", original_parse)
+    text = ("six years on the phones and my back is wrecked from the chair. what jobs could I do "
+            "standing up?")
+    asyncio.run(encode_ahead._parse_message(SimpleNamespace(http_interpreter=None),
+                                            UserMessage(text)))
+    assert asked == ["what jobs could I do standing up?"]
+
+
 def test_the_encoder_process_keeps_none_of_the_texts_it_is_sent():
     # "forget me" can only reach the Rasa server's cache (rasa_ext.sentence_encoder.forget)
     from rasa_ext.encoder_process import Server, process_encoder

@@ -1,4 +1,5 @@
-"""rasa_ext/speedups.py changes how fast Rasa does two things, never what it does."""
+"""rasa_ext/speedups.py changes how fast Rasa does two things, never what it does (installed by
+rasa_ext/patches.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
 import rasa_ext.speedups as speedups
+from rasa_ext import patches
+
+
+@pytest.fixture(autouse=True, scope="module")
+def installed():
+    assert patches.install()["speedups"] == "active"
 
 
 def test_it_is_installed():
     assert RemoteAction._validate_action_result is speedups._validate_action_result
+    assert Event.resolve_by_type is speedups._resolve_by_type
 
 
 @pytest.mark.parametrize("result", [
