@@ -224,7 +224,7 @@ class ActionPlanDelete(Action):
     and download links go, then the plan's answers; "deleted" is said only once that succeeded.
     The restart event marked to forget makes the Rasa server's tracker store drop this last turn
     too (and the conversation kept in its memory, and the sentence cache's copies of what the
-    person wrote: ops/tracker_store.py), and the next message starts afresh. The marker in the
+    person wrote: rasa_ext/tracker_store.py), and the next message starts afresh. The marker in the
     reply tells the web page to clear the chat it saved (web/app.js)."""
 
     def name(self) -> str:

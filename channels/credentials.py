@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 import settings
-from ops.rasa_files import write_rasa_yaml
+from channels.rasa_files import write_rasa_yaml
 from settings.table import TELEGRAM_SECRET_PATTERN
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

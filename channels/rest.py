@@ -7,7 +7,8 @@ conversation, a Slack or Telegram person's included. This one:
 
 - with ``REST_TOKEN`` set, answers a request without ``Authorization: Bearer <REST_TOKEN>`` with
   401 and does nothing (the token is compared in constant time);
-- refuses a body over ``MAX_BODY_BYTES`` and a message over ``MAX_MESSAGE_CHARS`` (ops/limits.py)
+- refuses a body over ``MAX_BODY_BYTES`` and a message over ``MAX_MESSAGE_CHARS``
+  (channels/limits.py)
   with ``413 {"error": "..."}``, and a body it cannot read (not JSON, nested deeper than
   ``MAX_DEPTH``, a lone surrogate, a sender id that is not at most 128 printable characters)
   with ``400 {"error": "..."}``; Sanic itself refuses any request over the same size;
@@ -42,9 +43,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import settings
+from channels.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LARGE, TOO_LONG
 from channels.senders import MAX_SENDER_CHARS, namespaced, valid_sender_id
 from channels.turns import run_turn
-from ops.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LARGE, TOO_LONG
 
 logger = logging.getLogger(__name__)
 

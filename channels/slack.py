@@ -15,7 +15,7 @@ Differences from ``rasa.core.channels.slack``:
   thread with ``conversation_granularity``; channels/senders.py), so no other channel can name
   them; replies go to Slack's own channel id. A message whose member id cannot name a
   conversation (empty, too long, control characters) is logged and acknowledged, not answered.
-- A message longer than ``MAX_MESSAGE_CHARS`` (ops/limits.py) is not processed: the person gets
+- A message longer than ``MAX_MESSAGE_CHARS`` (channels/limits.py) is not processed: the person gets
   ``TOO_LONG``. Every other message goes to Rasa through ``channels.turns.run_turn`` (in the
   background, as Rasa does, so that Slack has its answer within its 3 seconds), so a person with
   too many messages pending, or whose message fails, is told so.
@@ -45,10 +45,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from channels.recent import Deliveries
 from channels.senders import namespaced, platform_id, valid_sender_id
 from channels.turns import run_turn
-from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 
 logger = logging.getLogger(__name__)
 

@@ -39,9 +39,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels import session_ids
+from channels.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LONG
 from channels.senders import namespaced
 from channels.turns import run_turn
-from ops.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LONG
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ What is wrong with ``rasa.core.channels.telegram`` and what this one does instea
   channel post is not answered (there is no text to answer, or the first version was answered
   already); a delivery Telegram repeats (same ``update_id``) is answered once, across every
   replica when Redis is configured (``redis_url``, channels/recent.py); a message longer than
-  ``MAX_MESSAGE_CHARS`` (ops/limits.py) is not processed and gets ``TOO_LONG``; each message
+  ``MAX_MESSAGE_CHARS`` (channels/limits.py) is not processed and gets ``TOO_LONG``; each message
   goes to Rasa through ``channels.turns.run_turn``, so a person with too many messages pending,
   or whose message fails, is told so; every authentic update is acknowledged (200), answered
   or not, so Telegram does not send it again and again.
@@ -52,10 +52,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.credentials import SECRET_TOKEN_PATTERN
+from channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from channels.recent import Deliveries
 from channels.senders import namespaced, platform_id, valid_sender_id
 from channels.turns import run_turn
-from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 
 logger = logging.getLogger(__name__)
 

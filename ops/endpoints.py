@@ -6,14 +6,14 @@ every start; defaults are embedded, production settings come from environment va
 action_endpoint  ACTIONS_URL, else http://ACTIONS_HOST:ACTIONS_PORT/webhook (127.0.0.1:5055).
                  With several action servers, the load balancer's URL (deploy/: nginx).
 tracker_store    TRACKER_STORE_URL (e.g. postgresql://user:secret@db:5432/careercoach): Rasa's SQL
-                 tracker store on that database (``ops.tracker_store.SQLTrackerStore``: Rasa's
+                 tracker store on that database (``rasa_ext.tracker_store.SQLTrackerStore``: Rasa's
                  own, waiting at most DB_CONNECT_TIMEOUT / DB_STATEMENT_TIMEOUT seconds, failing
                  the turn when the database fails rather than going on in memory, and forgetting
                  a conversation on request). Unset: Rasa's in-memory tracker store (forgetting
                  on request too), which one process only can use.
 lock_store       REDIS_URL (redis://[:password@]host:6379/1, rediss:// for TLS): Rasa's Redis
                  lock store, so that several Rasa servers process one conversation's messages
-                 one after another (``ops.lock_store.RedisLockStore``, see there: a Redis that
+                 one after another (``rasa_ext.lock_store.RedisLockStore``, see there: a Redis that
                  is down or hangs fails the turn within about a second). REDIS_KEY_PREFIX
                  (letters and digits) separates several bots on one Redis database. Unset: Rasa's
                  in-memory lock store, which one process only can use.
@@ -33,12 +33,12 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import settings
-from ops.rasa_files import write_rasa_yaml
+from channels.rasa_files import write_rasa_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TRACKER_STORE_CLASS = "ops.tracker_store.SQLTrackerStore"
-MEMORY_TRACKER_STORE_CLASS = "ops.tracker_store.InMemoryTrackerStore"
-LOCK_STORE_CLASS = "ops.lock_store.RedisLockStore"
+TRACKER_STORE_CLASS = "rasa_ext.tracker_store.SQLTrackerStore"
+MEMORY_TRACKER_STORE_CLASS = "rasa_ext.tracker_store.InMemoryTrackerStore"
+LOCK_STORE_CLASS = "rasa_ext.lock_store.RedisLockStore"
 
 
 # A variable is set but cannot be used; its text says which, and what is wrong.

@@ -1,8 +1,8 @@
 """Deleting a person's data: their plan and their conversation.
 
 In the conversation, "forget me" (then "yes") runs ``action_plan_delete``: it deletes the plan and
-returns ``forget_event()``, which the Rasa server's tracker store (``ops.tracker_store``) turns into
-the deletion of the whole conversation once the turn is over.
+returns ``forget_event()``, which the Rasa server's tracker store (``rasa_ext.tracker_store``)
+turns into the deletion of the whole conversation once the turn is over.
 
 For an administrator, by the conversation's sender id (the REST ``sender``, the website's session
 id, the Slack or Telegram user):
@@ -23,21 +23,11 @@ import asyncio
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import settings
 
-# defined with the plans, so that the action server needs nothing of ops; delete_events and
-# forget_event are named here for ops.tracker_store
-from plans.forgetting import FORGET_KEY, delete_conversation
-from plans.forgetting import delete_events as delete_events
-from plans.forgetting import forget_event as forget_event
-
-
-def is_forget_event(event: Any) -> bool:
-    """Whether a Rasa event (as the Rasa server holds it) is ``forget_event()``."""
-    metadata = getattr(event, "metadata", None) or {}
-    return getattr(event, "type_name", None) == "restart" and metadata.get(FORGET_KEY) is True
+# defined with the plans, so that neither server needs anything of ops
+from plans.forgetting import delete_conversation
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,7 @@ def _delete(sender_id: str, env: Mapping[str, str]) -> Forgotten:
 
 async def _delete_in_lock(sender_id: str, env: Mapping[str, str]) -> Forgotten:
     from ops.endpoints import lock_store
-    from ops.lock_store import RedisLockStore
+    from rasa_ext.lock_store import RedisLockStore
 
     config = lock_store(env)
     if config is None:

@@ -11,13 +11,13 @@ deploy/nginx.conf is up to date).
 The public server (``--listen``) passes on only what people use:
   /webhooks/   the channels (REST, Slack, Telegram), to any Rasa server (round robin). The
                conversation's messages are kept in order by Rasa's lock store in Redis, whichever
-               server gets them (ops/lock_store.py).
+               server gets them (rasa_ext/lock_store.py).
   /socket.io/  the website's channel, to one Rasa server per client address (ip_hash): socket.io
                starts with long-polling, whose requests must reach the server that holds the
                session, and the widget cannot be told to use websockets only.
   /            the chat page and plan downloads (--page), when there is a page server.
 Everything else, Rasa's HTTP API (/model, /conversations, /status, ...) included, gets 404. A
-body over ops.limits.MAX_BODY_BYTES gets 413 with a JSON reason, before it reaches Rasa, and a
+body over channels.limits.MAX_BODY_BYTES gets 413 with a JSON reason, before it reaches Rasa, and a
 client sending faster than the rate limits below gets 429 with a JSON reason. The logs never
 hold a plan download's token (``PLAN_PATH_LOGGED``).
 
@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ops.limits import MAX_BODY_BYTES, TOO_LARGE
+from channels.limits import MAX_BODY_BYTES, TOO_LARGE
 
 # deploy/docker-compose.yml: its services' names and ports
 DEPLOY_RASA = ("rasa1:5005", "rasa2:5005")
@@ -52,7 +52,7 @@ TOO_MANY = "too many requests: please wait a moment, then send again"
 # The Rasa server -> action server hop. Rasa sends the whole conversation (every event of the
 # session, each message with its full reading) with every custom action call, and the domain to
 # the actions that ask for it. Measured: about 4 KB a turn of questions answered with figures,
-# and 280 KB for one message of ops.limits.MAX_MESSAGE_CHARS characters in a non-Latin script
+# and 280 KB for one message of channels.limits.MAX_MESSAGE_CHARS characters in a non-Latin script
 # (JSON writes each such character as \uXXXX, six bytes, and the text is there twice). The
 # public 128 KiB made every custom action fail after 30 to 55 turns, or after one long message,
 # for the rest of the session (which ends after an hour without a message: domain.yml). 16 MiB

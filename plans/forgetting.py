@@ -2,8 +2,8 @@
 that the action server does not import the Rasa server's side (ops).
 
 "Forget me" (``action_plan_delete``, actions/plan.py) deletes the stored conversation and the
-plan, then returns ``forget_event()``: the Rasa server's tracker store (ops/tracker_store.py)
-recognises it (``ops.forget.is_forget_event``) and deletes the rest of the conversation once the
+plan, then returns ``forget_event()``: the Rasa server's tracker store (rasa_ext/tracker_store.py)
+recognises it (``is_forget_event``) and deletes the rest of the conversation once the
 turn is over. ``make forget`` (ops/forget.py) deletes the same conversation by sender id.
 """
 
@@ -29,6 +29,13 @@ _events = Table("events", MetaData(), Column("sender_id", String(255), nullable=
 def forget_event() -> dict[str, Any]:
     """A ``restart`` event marked to forget the conversation (an action returns it)."""
     return {"event": "restart", "timestamp": None, "metadata": {FORGET_KEY: True}}
+
+
+def is_forget_event(event: Any) -> bool:
+    """Whether a Rasa event (as the Rasa server holds it) is ``forget_event()``: the Rasa
+    server's tracker store (rasa_ext/tracker_store.py) deletes the conversation on it."""
+    metadata = getattr(event, "metadata", None) or {}
+    return getattr(event, "type_name", None) == "restart" and metadata.get(FORGET_KEY) is True
 
 
 def delete_events(connection: Connection, sender_id: str) -> int:

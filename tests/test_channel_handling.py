@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from channels.slack import SlackBot, SlackInput
 from channels.telegram import SECRET_HEADER, TelegramInput, TelegramOutput
 from channels.turns import FAILED
-from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from tests.channel_support import (
     SLACK_SIGNING_SECRET,
     SLACK_TOKEN,

@@ -126,3 +126,34 @@ def test_the_action_server_does_not_import_ops():
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# What each kind of process may import of the project (no module imports upward): the servers
+# import the shared packages, never the operator's side (ops), the benchmarks or the tests; the
+# action server never imports what only the Rasa server loads, nor the other way round.
+NEVER_IMPORTS = {
+    "settings": {"knowledge", "understanding", "plans", "actions", "rasa_ext", "channels", "ops"},
+    # the build embeds the entries with the Rasa server's own encoder (rasa_ext/sentence_encoder.py,
+    # NumPy only), so that search compares like with like
+    "knowledge": {"understanding", "plans", "actions", "channels", "ops"},
+    "understanding": {"plans", "actions", "rasa_ext", "channels", "ops"},
+    "plans": {"actions", "rasa_ext", "ops"},
+    "actions": {"rasa_ext", "ops"},
+    "rasa_ext": {"actions", "ops"},
+    "channels": {"actions", "ops"},
+}
+
+
+def test_no_package_imports_upward():
+    import ast
+
+    found = []
+    for package, forbidden in NEVER_IMPORTS.items():
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module or ""] if isinstance(node, ast.ImportFrom) and
+                         not node.level else [])
+                found += [f"{path.relative_to(PROJECT_ROOT)} imports {name}" for name in names
+                          if name.split(".")[0] in forbidden | {"benchmarks", "tests"}]
+    assert found == []

@@ -35,11 +35,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
+from channels.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS
 from channels.senders import namespaced
 from knowledge.build import build
 from knowledge.formatting import amount
 from knowledge.repository import CareerKnowledge
-from ops.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS
 from ops.nginx import (
     PER_ADDRESS,
     PER_PLATFORM_ADDRESS,
@@ -353,7 +353,7 @@ def make_tables(users: dict[str, str]) -> None:
     store's tables made."""
     for _ in range(2):
         build(users["kb"], write_nlp=False, log=lambda *_: None)
-    from ops.tracker_store import SQLTrackerStore
+    from rasa_ext.tracker_store import SQLTrackerStore
 
     rasa = make_url(users["rasa"])
     tracker_store = SQLTrackerStore(dialect="postgresql", host=rasa.host, port=rasa.port,

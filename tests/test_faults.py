@@ -23,10 +23,10 @@ import uuid
 import pytest
 import requests
 
+from channels.limits import MAX_BODY_BYTES
 from knowledge.formatting import amount
 from ops import endpoints as ops_endpoints
 from ops import nginx as ops_nginx
-from ops.limits import MAX_BODY_BYTES
 from plans.store import PlanStore
 from settings import PROJECT_ROOT
 from tests.scale_support import (
@@ -247,7 +247,7 @@ def test_endpoints_come_from_the_environment():
     # the domain goes only to the actions that ask for it
     assert default["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook",
                                           "enable_selective_domain": True}
-    assert default["tracker_store"] == {"type": "ops.tracker_store.InMemoryTrackerStore"}
+    assert default["tracker_store"] == {"type": "rasa_ext.tracker_store.InMemoryTrackerStore"}
     assert "lock_store" not in default
     production = ops_endpoints.endpoints({
         "TRACKER_STORE_URL": "postgresql://coach:s%40cret@db.internal:5433/careercoach"
@@ -256,11 +256,11 @@ def test_endpoints_come_from_the_environment():
         "ACTIONS_URL": "http://lb:5055/webhook"})
     assert production == {
         "action_endpoint": {"url": "http://lb:5055/webhook", "enable_selective_domain": True},
-        "tracker_store": {"type": "ops.tracker_store.SQLTrackerStore", "dialect": "postgresql",
+        "tracker_store": {"type": "rasa_ext.tracker_store.SQLTrackerStore", "dialect": "postgresql",
                           "url": "db.internal", "port": 5433, "db": "careercoach",
                           "username": "coach", "password": "s@cret",
                           "query": {"sslmode": "require"}},
-        "lock_store": {"type": "ops.lock_store.RedisLockStore", "url": "redis.internal",
+        "lock_store": {"type": "rasa_ext.lock_store.RedisLockStore", "url": "redis.internal",
                        "port": 6380, "db": 2, "password": "pw", "use_ssl": True,
                        "key_prefix": "coach"}}
     for bad in ({"TRACKER_STORE_URL": "mysql://x/y"}, {"REDIS_URL": "http://redis"},

@@ -20,8 +20,8 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from channels import turns
+from channels.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LARGE, TOO_LONG
 from channels.rest import MAX_DEPTH, UNAUTHORIZED, RestInput
-from ops.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, TOO_LARGE, TOO_LONG
 from tests.servers import sanic_in_process
 
 TOKEN = "rest-token-for-the-tests"

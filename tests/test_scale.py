@@ -35,8 +35,8 @@ from channels.senders import namespaced
 from knowledge.formatting import amount
 from knowledge.repository import CareerKnowledge
 from ops.endpoints import lock_store
-from ops.lock_store import RedisLockStore
 from plans.store import PlanStore
+from rasa_ext.lock_store import RedisLockStore
 from settings import VAR_DIR
 from tests.scale_support import (
     REDIS,
@@ -281,7 +281,7 @@ def test_messages_of_one_person_sent_at_once_are_processed_one_after_another(bot
 def lock_stores(prefix: str, count: int) -> list[RedisLockStore]:
     """The lock stores of ``count`` Rasa servers, made as endpoints.yml makes them."""
     config = lock_store({"REDIS_URL": REDIS, "REDIS_KEY_PREFIX": prefix})
-    assert config is not None and config["type"] == "ops.lock_store.RedisLockStore"
+    assert config is not None and config["type"] == "rasa_ext.lock_store.RedisLockStore"
     endpoint = EndpointConfig.from_dict(config)
     return [RedisLockStore(endpoint_config=endpoint) for _ in range(count)]
 
@@ -386,7 +386,7 @@ def test_one_rasa_server_killed_during_the_load_the_other_serves_everyone(bot: D
     """Twelve people ask and follow up while the first Rasa server is killed. A message that was
     being processed there gets a 503 (nginx never sends a message twice); the person sends it
     again, as the widget would, and the conversation goes on on the other server, after at most
-    the dead server's lock lease (ops/lock_store.py)."""
+    the dead server's lock lease (rasa_ext/lock_store.py)."""
     people = [person("survivor") for _ in range(12)]
     turns: list[tuple[str, Check]] = [
         ("what does a team lead make?", contains(usd(kb.role("team_lead").median_usd))),

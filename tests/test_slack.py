@@ -16,10 +16,10 @@ import requests
 from rasa.core.run import create_http_input_channels
 
 from channels.credentials import SLACK_CLASS, channels, write
+from channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from channels.recent import RecentKeys
 from channels.slack import SlackInput
 from knowledge.formatting import amount
-from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from settings import PROJECT_ROOT
 from tests.channel_support import (
     SLACK_BOT_USER,

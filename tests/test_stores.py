@@ -1,5 +1,5 @@
-"""The Rasa server's stores (ops/tracker_store.py, ops/lock_store.py) when PostgreSQL or Redis is
-down or hangs: the turn fails within about the timeout with a clear error (the channel then
+"""The Rasa server's stores (rasa_ext/tracker_store.py, rasa_ext/lock_store.py) when PostgreSQL or
+Redis is down or hangs: the turn fails within about the timeout with a clear error (the channel then
 gives its kind reply), nothing is kept in memory instead, and the server's event loop goes on
 meanwhile. And "forget me" deletes the conversation and the person's cached sentences."""
 
@@ -28,12 +28,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import create_engine, text
 
-from ops import lock_store as ops_locks
 from ops.endpoints import lock_store
-from ops.forget import FORGET_KEY
-from ops.lock_store import RedisLockStore, RedisUnavailable
-from ops.tracker_store import ConversationStoreError, InMemoryTrackerStore, SQLTrackerStore
+from plans.forgetting import FORGET_KEY
+from rasa_ext import lock_store as ops_locks
+from rasa_ext.lock_store import RedisLockStore, RedisUnavailable
 from rasa_ext.sentence_encoder import shared_encoder
+from rasa_ext.tracker_store import ConversationStoreError, InMemoryTrackerStore, SQLTrackerStore
 from tests.scale_support import REDIS, redis_prefix
 
 T = TypeVar("T")
@@ -140,7 +140,7 @@ def test_rasas_agent_wraps_our_store_so_that_its_errors_come_through(closed_port
 
 
 def test_the_engine_has_the_projects_limits_and_rasas_schema(monkeypatch):
-    from ops.tracker_store import _engine_kwargs
+    from rasa_ext.tracker_store import _engine_kwargs
 
     monkeypatch.setenv("DB_CONNECT_TIMEOUT", "3")
     monkeypatch.setenv("DB_STATEMENT_TIMEOUT", "7")

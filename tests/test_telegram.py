@@ -19,8 +19,8 @@ import yaml
 from rasa.core.run import create_http_input_channels
 
 from channels.credentials import TELEGRAM_CLASS, ConfigError, channels, write
+from channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from channels.telegram import TelegramInput, TelegramOutput
-from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from settings import PROJECT_ROOT
 from tests.actions_support import band_text
 from tests.channel_support import (

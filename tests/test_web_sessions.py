@@ -17,8 +17,8 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from channels import session_ids
+from channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from channels.socketio import FORGET_EVENT, SocketIOInput
-from ops.limits import MAX_MESSAGE_CHARS, TOO_LONG
 from plans.builder import build_plan
 from plans.profile import Profile
 from plans.store import PlanStore

@@ -2,7 +2,7 @@
 file. Loaded by the Rasa server only.
 
 - **Forgetting on request.** "Forget me" (``action_plan_delete``) returns a ``restart`` event
-  marked ``{"forget": true}`` (``ops.forget.forget_event``). Rasa saves a turn's events after
+  marked ``{"forget": true}`` (``plans.forgetting.forget_event``). Rasa saves a turn's events after
   the turn, so rows deleted by the action itself would be written back at once; here the save
   that carries the marker deletes the conversation instead, inside the turn's lock, after
   dropping every message the person wrote in it from the sentence encoder's cache
@@ -48,7 +48,7 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.database import engine_options
-from ops.forget import delete_events, is_forget_event
+from plans.forgetting import delete_events, is_forget_event
 from rasa_ext import sentence_encoder
 
 T = TypeVar("T")
@@ -108,7 +108,7 @@ class SQLTrackerStore(rasa_stores.SQLTrackerStore):
                  event_broker: EventBroker | None = None, login_db: str | None = None,
                  query: dict[str, Any] | None = None, **kwargs: Any) -> None:
         if login_db is not None:
-            raise ValueError("ops.tracker_store.SQLTrackerStore does not create its database "
+            raise ValueError("rasa_ext.tracker_store.SQLTrackerStore does not create its database "
                              "(login_db): create it beforehand")
         url = self.get_db_url(dialect, host, rasa_stores.validate_port(port), db, username,
                               password, None, query)
