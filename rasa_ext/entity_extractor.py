@@ -23,10 +23,11 @@ import settings
 from knowledge.entities import extract, load_pipeline
 from rasa_ext import patches
 
-# The project's changes to Rasa itself are installed here, the one place: Rasa imports this
-# module when it loads the model (in the Rasa server, and in training). Each patch checks Rasa's
-# version and what it replaces first, and leaves Rasa's own code in place (with a warning) when
-# they differ; the log says which are active. Calling it again changes nothing.
+# The project's changes to Rasa itself (rasa_ext/patches.py), installed when Rasa imports this
+# module to load the model (in training too), unless the tracker store installed them first.
+# Each patch checks Rasa's version and what it replaces, and leaves Rasa's own code in place
+# (with a warning) when they differ; the log says which are active. Calling it again changes
+# nothing.
 patches.install()
 
 

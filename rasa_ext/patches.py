@@ -12,13 +12,18 @@ gives the reasons and the details):
 - ``speedups``: the action server's reply checked against Rasa's schema per event kind, with
   validators built once (`RemoteAction._validate_action_result`), and event classes looked up
   once per type name (`Event.resolve_by_type`).
+- ``fail_loudly``: around the project's tracker stores, Rasa's fail-safe wrapper raises a
+  database error again instead of going on without the conversation, so the turn fails with the
+  channel's kind reply (`FailSafeTrackerStore.__init__`; behaviour).
 
 What each buys (all pay: docs/measurements.md, "What the Rasa patches buy"): without
 ``speedups`` the Rasa server spends more than twice the CPU per turn; without ``encode_ahead``
 it serves a third fewer turns at 10 users; ``diet_in_numpy`` saves about 5 ms of ~40 ms a turn.
 
-`install()` is called once, by rasa_ext/entity_extractor.py when Rasa imports it to load the
-model (in the Rasa server as in training); calling it again changes nothing. Each patch is
+`install()` is called by the first of the two modules of ours that Rasa imports: the tracker
+store (rasa_ext/tracker_store.py, named in the endpoints, at the server's start, before Rasa
+wraps it) or the entity extractor (rasa_ext/entity_extractor.py, when a model is loaded, in
+training too); calling it again changes nothing. Each patch is
 guarded: it is installed only on Rasa 3.6.x and only when every function it replaces is there
 with the parameters it was written for (`RASA_INTERNALS`, checked with `inspect`); otherwise
 Rasa's own code stays and the log says once which patch is off and why. An error inside a patch
@@ -145,9 +150,14 @@ RESOLVE_BY_TYPE = Internal(
 DIET_PREDICT = Internal(
     "rasa.nlu.classifiers.diet_classifier:DIETClassifier", "_predict", "method",
     ("self", "message"), "replaced by the diet_in_numpy patch (rasa_ext/diet_in_numpy.py)")
+FAIL_SAFE_INIT = Internal(
+    "rasa.core.tracker_store:FailSafeTrackerStore", "__init__", "method",
+    ("self", "tracker_store", "on_tracker_store_error", "fallback_tracker_store"),
+    "replaced by the fail_loudly patch (rasa_ext/tracker_store.py: errors fail the turn)")
 
 RASA_INTERNALS: tuple[Internal, ...] = (
     REMOTE_ACTION_RUN,
+    FAIL_SAFE_INIT,
     PARSE_MESSAGE,
     DIET_PREDICT,
     VALIDATE_ACTION_RESULT,
@@ -177,9 +187,6 @@ RASA_INTERNALS: tuple[Internal, ...] = (
     Internal("rasa.utils.tensorflow.layers:Embed", "_dense", "attribute", (),
              "rasa_ext/diet_in_numpy.py: the text embedding's kernel"),
     # replaced, overridden or called by other modules
-    Internal("rasa.core.tracker_store:FailSafeTrackerStore", "__init__", "method",
-             ("self", "tracker_store", "on_tracker_store_error", "fallback_tracker_store"),
-             "replaced by rasa_ext/tracker_store.py when imported (errors fail the turn)"),
     Internal("rasa.core.tracker_store:SQLTrackerStore", "_event_query", "method",
              ("self", "session", "sender_id", "fetch_events_from_all_sessions"),
              "called by rasa_ext/tracker_store.py's SQLTrackerStore"),
@@ -237,6 +244,8 @@ PATCHES: tuple[Patch, ...] = (
           ((VALIDATE_ACTION_RESULT, "_validate_action_result", "_original_validate"),
            (RESOLVE_BY_TYPE, "_resolve_by_type", "_original_resolve")),
           check="_validators"),  # Rasa's schema for action responses, split by event kind
+    Patch("fail_loudly", "rasa_ext.tracker_store",
+          ((FAIL_SAFE_INIT, "_fail_safe_init", "_original_fail_safe_init"),)),
 )
 
 _installed = False

@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.database import engine_options
 from plans.forgetting import delete_events, is_forget_event
-from rasa_ext import sentence_encoder
+from rasa_ext import patches, sentence_encoder
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -245,6 +245,7 @@ def _raise(error: Exception) -> None:
     raise error
 
 
+# Rasa's own, set by the fail_loudly patch when it replaces it (rasa_ext/patches.py)
 _original_fail_safe_init = rasa_stores.FailSafeTrackerStore.__init__
 
 
@@ -261,5 +262,6 @@ def _fail_safe_init(self: rasa_stores.FailSafeTrackerStore,
                              fallback_tracker_store)
 
 
-# Rasa's Agent wraps the store it loads from the endpoints file, after importing this module
-rasa_stores.FailSafeTrackerStore.__init__ = _fail_safe_init
+# Rasa's Agent wraps the store it loads from the endpoints file after importing this module,
+# which is why the patches are installed here too (once: rasa_ext/patches.py)
+patches.install()
