@@ -80,7 +80,9 @@ def pluralize(phrase: str) -> str | None:
 def load_pipeline(path: Path) -> Language:
     if not (path / "config.cfg").exists():
         raise FileNotFoundError(f"no entity pipeline at {path}: run `make kb` first")
-    return spacy.load(path)
+    nlp = spacy.load(path)
+    _speller(nlp)  # its word lists are made here, at start, not on someone's first message
+    return nlp
 
 
 def extract(nlp: Language, text: str) -> list[Entity]:

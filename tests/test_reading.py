@@ -28,7 +28,6 @@ from understanding.unknowns import term_asked, unknown_job
     ("got let go on friday after four years and im still in shock", "sad"),
     ("the shifts change weekly and its impossible with the kids", "sad"),
     ("so bored, the same three complaints every call", "stuck"),
-    ("made TL on the third go, whatever that says about me", "success"),
     ("what does a team lead make", None),
 ])
 def test_the_feeling_a_message_names(text, felt):

@@ -80,3 +80,12 @@ def test_the_level_a_person_says_they_have_is_not_the_one_they_ask_about():
     text = "im a rep, is TL pay better than a rep's?"
     assert roles_of(text, ("representative", "rep,"), ("team_lead", "TL")) == [
         "representative", "team_lead"]
+
+
+def test_reaching_a_level_is_news_to_congratulate():
+    text = "made TL on the third go, whatever that says about me"
+    m = message(text, "why_leave", 0.6, entities=[
+        {"entity": "role", "value": "team_lead", "start": 5, "end": 7}])
+    MessageReader().process([m])
+    assert {"entity": "feeling", "value": "success", "confidence": 1.0,
+            "extractor": "MessageReader"} in m.get(ENTITIES)

@@ -25,9 +25,7 @@ FEELINGS: dict[str, list[str]] = {
                 r"cert\w*|bachelor\w*|masters?)\b", r"\bgraduated\b",
                 # a good day is worth naming too: "felt incredible", "so proud of myself"
                 r"\bfelt (?:incredible|amazing|great|so good|fantastic|brilliant)\b",
-                r"\bso proud\b", r"\bproud of myself\b",
-                r"\bmade (?:it to )?(?:team lead(?:er)?|tl|sup(?:ervisor)?|manager|senior|"
-                r"supervisor)\b"],
+                r"\bso proud\b", r"\bproud of myself\b"],
     "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
                r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\bnervous\b", r"\bpanick",
                r"\bfreaking out\b", r"\bcan't afford\b", r"\b(?:bills|rent|mortgage|money) "
@@ -140,6 +138,16 @@ def _plain(text: str) -> str:
     return re.sub(r"\b(\w+)nt\b", lambda m: m.group(1) + "n't" if m.group(1) in {
         "can", "don", "won", "didn", "isn", "wasn", "doesn", "haven", "couldn", "wouldn"}
         else m.group(0), text)
+
+
+# "made team lead on my 4th try": the level is the knowledge base's role entity, after these
+_PROMOTED_TO = re.compile(r"\b(?:made|made it to|promoted to|got promoted to|finally)\s+"
+                          r"(?:an?\s+)?$")
+
+
+def promoted_to(text: str, start: int) -> bool:
+    """Whether the words before `start` (where a level is named) say the person reached it."""
+    return bool(_PROMOTED_TO.search(_plain(text[:start])))
 
 
 def feeling(text: str) -> str | None:
