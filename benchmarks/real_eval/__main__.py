@@ -3,8 +3,9 @@
 Starts the action server and the Rasa server (free ports, the built knowledge base and the trained
 model), sends every message of ../shared/real_messages/messages.tsv over the REST webhook as a new
 person, then the messages of written.yml (the same style, written for the project: a second dev
-set that was never tuned against while it was being written), and every conversation of
-conversations.yml turn by turn, reads what the bot did from the
+set that was never tuned against while it was being written) and of forum.yml (messages taken
+from public forum and blog posts of call-centre workers, each with its source), and every
+conversation of conversations.yml and of forum.yml turn by turn, reads what the bot did from the
 tracker, and judges it against the labels (LABELS.md, judge.py).
 
 A quarter of the real messages (the held-out split: sha1 of the text, divisible by 4) is never
@@ -69,7 +70,7 @@ def read_messages(path: Path) -> list[tuple[str, str]]:
 
 @dataclass
 class Result:
-    group: str  # "dev", "held-out", "written" or "conversations"
+    group: str  # "dev", "held-out", "written", "forum", "conversations" or "forum conversations"
     topic: str
     said: str
     label: dict[str, Any]
@@ -102,8 +103,10 @@ class Bot:
 
 
 def evaluate(bot: Bot, labels: dict[str, dict[str, Any]], messages: list[tuple[str, str]],
-             written: list[dict[str, Any]], conversations: list[dict[str, Any]],
+             written: list[tuple[str, dict[str, Any]]],
+             conversations: list[tuple[str, dict[str, Any]]],
              sourced: set[float]) -> list[Result]:
+    """`written` and `conversations`: (group, labelled message or conversation)."""
     results: list[Result] = []
     started = time.monotonic()
     total = len(messages) + len(written) + len(conversations)
@@ -117,16 +120,16 @@ def evaluate(bot: Bot, labels: dict[str, dict[str, Any]], messages: list[tuple[s
         results.append(Result("held-out" if held_out(text) else "dev", topic, text, label, turn,
                               judge(label, turn), stated_unsourced(turn, sourced)))
         progress(i, total, started)
-    for i, label in enumerate(written, len(messages) + 1):
+    for i, (group, label) in enumerate(written, len(messages) + 1):
         turn = bot.send(f"eval-{uuid.uuid4().hex[:12]}", label["say"])
-        results.append(Result("written", label["expect"], label["say"], label, turn,
+        results.append(Result(group, label["expect"], label["say"], label, turn,
                               judge(label, turn), stated_unsourced(turn, sourced)))
         progress(i, total, started)
-    for j, conversation in enumerate(conversations, len(messages) + len(written) + 1):
+    for j, (group, conversation) in enumerate(conversations, len(messages) + len(written) + 1):
         sender = f"eval-{uuid.uuid4().hex[:12]}"
         for step in conversation["turns"]:
             turn = bot.send(sender, step["say"])
-            results.append(Result("conversations", conversation["name"], step["say"], step,
+            results.append(Result(group, conversation["name"], step["say"], step,
                                   turn, judge(step, turn), stated_unsourced(turn, sourced)))
         progress(j, total, started)
     return results
@@ -163,11 +166,11 @@ def summary(results: list[Result]) -> dict[str, Any]:
 
 
 def print_table(groups: dict[str, list[Result]]) -> None:
-    print(f"\n{'split':<15}{'n':>5}{'on-topic':>10}{'did-you-mean':>14}{'wrong-subject':>15}"
+    print(f"\n{'split':<21}{'n':>5}{'on-topic':>10}{'did-you-mean':>14}{'wrong-subject':>15}"
           f"{'honest-when-silent':>20}{'unsourced':>11}")
     for name, results in groups.items():
         s = summary(results)
-        print(f"{name:<15}{s['messages']:>5}{pct(s['on_topic'], s['messages']):>10}"
+        print(f"{name:<21}{s['messages']:>5}{pct(s['on_topic'], s['messages']):>10}"
               f"{pct(s['did_you_mean'], s['messages']):>14}"
               f"{pct(s['wrong_subject'], s['messages']):>15}{s['honest_when_silent']:>20}"
               f"{s['unsourced_figures']:>11}")
@@ -220,8 +223,8 @@ def print_failures(results: list[Result], title: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true",
-                        help="list the failures of the dev split, written.yml and the "
-                        "conversations")
+                        help="list the failures of the dev split, written.yml, forum.yml and "
+                        "the conversations")
     parser.add_argument("--json", type=Path, help="write every judged turn here")
     parser.add_argument("--webhook", help="a running bot's REST webhook (its Rasa HTTP API "
                         "must be on, with --token) instead of starting the servers")
@@ -235,8 +238,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     labels = {entry["key"]: entry for entry in
               yaml.safe_load((HERE / "messages.yml").read_text())["labels"]}
-    written = yaml.safe_load((HERE / "written.yml").read_text())["messages"]
-    conversations = yaml.safe_load((HERE / "conversations.yml").read_text())["conversations"]
+    forum = yaml.safe_load((HERE / "forum.yml").read_text())
+    written = ([("written", m) for m in
+                yaml.safe_load((HERE / "written.yml").read_text())["messages"]]
+               + [("forum", m) for m in forum["messages"]])
+    conversations = ([("conversations", c) for c in
+                      yaml.safe_load((HERE / "conversations.yml").read_text())["conversations"]]
+                     + [("forum conversations", c) for c in forum["conversations"]])
     messages = read_messages(source)
     sourced = set().union(*(d.numbers for d in read_documents(settings.seeds_dir()).values()))
 
@@ -260,17 +268,21 @@ def main(argv: list[str] | None = None) -> int:
             actions.stop()
 
     groups = {name: [r for r in results if r.group == name]
-              for name in ("dev", "held-out", "written", "conversations")}
+              for name in ("dev", "held-out", "written", "forum", "conversations",
+                           "forum conversations")}
     print_table(groups)
-    passed, total = conversation_figure(groups["conversations"])
-    print(f"\nconversations passed whole: {passed}/{total} ({pct(passed, total)})")
+    for name in ("conversations", "forum conversations"):
+        passed, total = conversation_figure(groups[name])
+        print(f"\n{name} passed whole: {passed}/{total} ({pct(passed, total)})")
     print_per_topic(groups["dev"], "dev split")
     if args.failures:
         print_failures(groups["dev"], "dev split")
         # the held-out split's failures by kind only: what is left to do, not what to tune on
         print_failure_kinds(groups["held-out"], "held-out split (kinds only)", coarse=True)
         print_failures(groups["written"], "written")
+        print_failures(groups["forum"], "forum")
         print_failures(groups["conversations"], "conversations")
+        print_failures(groups["forum conversations"], "forum conversations")
     else:
         print("\n(--failures lists the dev split's failures; the held-out split's are never "
               "listed)")
