@@ -12,7 +12,7 @@ from actions.knowledge_base import knowledge
 from understanding.followups import refers_back
 
 # The topics whose answers are about a career: after them, "they" and "there" mean the career.
-CAREER_TOPICS = {"skills_for_career", "careers_fit_me", "transferable_skills"}
+CAREER_TOPICS = {"skills_for_career", "careers_fit_me", "transferable_skills", "career_timeline"}
 ROLE_TOPICS = {"ask_salary", "ask_years", "ask_role_duties", "compare_roles"}
 # Entities that are remembered in a slot of the same name.
 CONTEXT_SLOTS = ("role", "region", "country", "career", "industry")
@@ -34,6 +34,8 @@ def last_subject(tracker: Tracker) -> str | None:
         return "career"
     if topic in ROLE_TOPICS and tracker.get_slot("role"):
         return "role"
+    if topic == "ask_salary" and tracker.get_slot("career"):
+        return "career"  # "what do HR people make?" answered about HR, with no level
     return None
 
 

@@ -13,15 +13,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import answers
+from actions.answer import answers, registered
 from actions.clarify import intent_titles
-from actions.context import CAREER_TOPICS, ROLE_TOPICS, current, mentioned, remember
+from actions.context import (
+    CAREER_TOPICS,
+    ROLE_TOPICS,
+    current,
+    last_subject,
+    mentioned,
+    remember,
+)
 from actions.knowledge_base import knowledge
 from actions.replies import button, phrase, say
 from actions.salary import general_pay, region_pay
 from actions.topics import PLACE_TOPICS
 from knowledge.repository import CareerKnowledge
-from understanding.followups import unit_asked
+from understanding.followups import aspect_asked, unit_asked
 
 # "and the cons?" after the good sides, "and the upsides?" after the reasons to leave
 _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|worst)\b"),
@@ -34,6 +41,24 @@ CURRENCIES = {"usd": "USD", "eur": "EUR"}
 # when the last topic answers about neither.
 SUBJECT_TOPICS = {"career": (CAREER_TOPICS | {"ask_salary"}, "skills_for_career"),
                   "role": (ROLE_TOPICS | {"ask_ladder"}, "ask_role_duties")}
+
+# "and the pay?", "how long would that take", "and the cons?": (the side asked, the kind of the
+# conversation's subject) -> the topic that answers it about that subject. Any subject for `None`.
+# The documents give no downsides or upsides of a career to move into: said plainly (below).
+ASPECT_TOPICS = {("pay", None): "ask_salary",
+                 ("years", "career"): "career_timeline", ("years", None): "ask_years",
+                 ("skills", "career"): "skills_for_career", ("skills", "role"): "ask_role_duties",
+                 ("skills", None): "transferable_skills",
+                 ("duties", "career"): "skills_for_career", ("duties", None): "ask_role_duties",
+                 ("cons", None): "why_leave", ("pros", None): "why_stay"}
+
+
+def aspect_topic(aspect: str, kind: str | None) -> str | None:
+    """The topic of `aspect` for a subject of `kind`; None when the documents hold no such side
+    of it (the downsides of a career)."""
+    if kind == "career" and aspect in ("cons", "pros"):
+        return None
+    return ASPECT_TOPICS.get((aspect, kind)) or ASPECT_TOPICS.get((aspect, None))
 
 
 def given_in(kb: CareerKnowledge, region_id: str) -> set[str]:
@@ -90,6 +115,18 @@ class ActionFollowup(Action):
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
+        elif (aspect := aspect_asked(text)) and not any(
+                mentioned(tracker, k) for k in ("role", "career", "region", "country", "place")):
+            kind = last_subject(tracker)
+            side = aspect_topic(aspect, kind)
+            if side is None:
+                career = knowledge().career(tracker.get_slot("career"))
+                say(dispatcher, "utter_no_figure_for",
+                    [button("skills_for_career", f'/skills_for_career{{"career": "{career.id}"}}',
+                            career=career.name), button("careers_to_move_into", "/career_options")],
+                    what=phrase(f"followup.sides_of_career.{aspect}", career=career.name))
+                return []
+            return await registered()[side].run_unacknowledged(dispatcher, tracker)
         for kind, (takes_it, default) in SUBJECT_TOPICS.items():
             if mentioned(tracker, kind) and topic not in takes_it:
                 # "ok what about HR?" after why people leave, or as the first question: the

@@ -61,10 +61,12 @@ class SalaryAnswer(Answer):
             general_pay(dispatcher, kb, per="hour")
             return {"role": role_id} if role_id else {}
         if role_id:
-            role_pay(dispatcher, kb, kb.role(role_id))
             if (region_id and region_id != "us") or (country_id and not region_id):
+                # the levels' figures are US ones: "and in Japan?" after a team lead's pay gets
+                # Japan's, said to be for customer service as a whole, not the US figure again
                 return {"role": role_id, **region_pay(dispatcher, kb, region_id, country_id,
                                                       role_named=True)}
+            role_pay(dispatcher, kb, kb.role(role_id))
             return {"role": role_id, "region": None, "country": None}  # US figures only
         if mentioned(tracker, "region") or mentioned(tracker, "country"):
             # "sorry, I meant Canada": pay there

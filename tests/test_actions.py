@@ -103,6 +103,16 @@ def test_a_region_without_figures_says_what_the_source_says(kb):
 def test_a_role_abroad_says_the_figures_are_not_by_level(kb):
     reply = answer("ask_salary", entities={"role": "team_lead", "region": "japan"})
     assert "aren't given by level" in reply.text and band_text(kb, "japan") in reply.text
+    # the level's figure is a US one: never given for Japan
+    assert usd(kb.role("team_lead").median_usd) not in reply.text
+
+
+def test_and_in_a_country_after_a_levels_pay_gives_that_countrys_pay_only(kb):
+    t = tracker("followup", entities={"region": "japan"}, text="and in japan?",
+                slots={"last_topic": "ask_salary", "role": "team_lead"})
+    reply = run(ActionFollowup(), t)
+    assert band_text(kb, "japan") in reply.text
+    assert usd(kb.role("team_lead").median_usd) not in reply.text
 
 
 def test_no_place_asks_which_with_a_button_per_region(kb):
@@ -223,6 +233,32 @@ def test_a_follow_up_on_a_place_keeps_the_place_question(kb):
                        "country": "france"})
     text = run(ActionFollowup(), t).text
     assert band_text(kb, "japan") in text and "France" not in text
+
+
+def test_a_follow_up_asking_another_side_keeps_the_subject(kb):
+    # "and the pay?" after how long a move into HR takes: HR's pay (which the documents lack)
+    slots = {"last_topic": "career_timeline", "career": "hr_recruitment"}
+    reply = run(ActionFollowup(), tracker("followup", text="and the pay?", slots=slots))
+    assert reply.responses == ["utter_salary_career_unknown"]
+    assert "Human resources" in reply.text
+    # "how long does that take?" after a level's pay: the years to that level
+    slots = {"last_topic": "ask_salary", "role": "team_lead"}
+    reply = run(ActionFollowup(), tracker("followup", text="how long does that take?",
+                                          slots=slots))
+    lead = kb.role("team_lead")
+    assert reply.slot("last_topic") == "ask_years"
+    assert f"{lead.years_low}-{lead.years_high} years" in reply.text
+    # "and the cons?" after a level's duties: the downsides the documents give of the work
+    slots = {"last_topic": "ask_role_duties", "role": "team_lead"}
+    reply = run(ActionFollowup(), tracker("followup", text="and the cons?", slots=slots))
+    assert reply.slot("last_topic") == "why_leave"
+
+
+def test_the_downsides_of_a_career_the_documents_list_none_of_are_said_to_be_missing():
+    slots = {"last_topic": "skills_for_career", "career": "hr_recruitment"}
+    reply = run(ActionFollowup(), tracker("followup", text="what about the downsides", slots=slots))
+    assert reply.responses == ["utter_no_figure_for"]
+    assert "downsides of working in Human resources" in reply.text
 
 
 def test_an_id_the_knowledge_base_does_not_have_gets_a_plain_reply():

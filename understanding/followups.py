@@ -72,6 +72,32 @@ def self_described(text: str, start: int) -> bool:
     return bool(_SELF.search(text[:start].lower()))
 
 
+# A short follow-up that names another side of the same subject ("and the pay?", "how long
+# would that take", "what about the downsides"): (what it asks, its words). The subject stays the
+# conversation's; the topic is the side asked for.
+_ASPECTS = [("pay", r"\b(?:pay|paid|salary|salaries|wages?|earn\w*|money|make)\b"),
+            ("years", r"\bhow (?:long|many years|soon)\b|\btake (?:me )?to get\b"),
+            ("skills", r"\bskills?\b|\bwhat (?:do|would|should) i (?:need|learn|study)\b"),
+            ("duties", r"\bwhat (?:do|does|would) (?:they|it|that|one|i) (?:\w+ )?do\b|"
+                       r"\bday to day\b|\bduties\b|\bresponsibilit"),
+            ("cons", r"\b(?:cons|downsides?|negatives?|drawbacks?|disadvantages?|bad sides?|"
+                     r"worst part)\b"),
+            ("pros", r"\b(?:pros|upsides?|positives?|advantages?|benefits?|good sides?|"
+                     r"best part)\b")]
+_aspects = [(aspect, re.compile(pattern)) for aspect, pattern in _ASPECTS]
+ASPECT_WORDS = 8
+
+
+def aspect_asked(text: str) -> str | None:
+    """The side of the conversation's subject a short follow-up asks about ("pay", "years",
+    "skills", "duties", "cons", "pros"), if exactly one."""
+    plain = text.lower()
+    if len(plain.split()) > ASPECT_WORDS:
+        return None
+    found = [aspect for aspect, pattern in _aspects if pattern.search(plain)]
+    return found[0] if len(found) == 1 else None
+
+
 _WORTH = re.compile(r"\bworth (?:it|the|doing|going)\b|\bworthwhile\b")
 
 
