@@ -29,6 +29,12 @@ from understanding.unknowns import term_asked, unknown_job
     ("the shifts change weekly and its impossible with the kids", "sad"),
     ("so bored, the same three complaints every call", "stuck"),
     ("what does a team lead make", None),
+    # a question or a plan is no news to congratulate; nor is a step up that did not last
+    ("so fed up, do i quit now or stay until something shows up?", "exhausted"),
+    ("i'm not a verbal punchbag and i'm out in the new year anyway", None),
+    ("got promoted to lead and lasted six months before going back to the phones", None),
+    ("5 years as a trainer and watching a terrified class get good never gets old", "glad"),
+    ("hung up on 4 nasty ones this weekend", "angry"),
 ])
 def test_the_feeling_a_message_names(text, felt):
     assert feeling(text) == felt
@@ -215,6 +221,11 @@ def test_venting_and_news_ask_nothing(text):
      "why_leave"),
     # a greeting to the reader and nothing else
     ("ask_ladder", {}, "Hello bloggers!", "greet"),
+    # a short thank-you to the bot, whatever a word in it reads as; to others in a thread, a
+    # statement
+    ("careers_fit_me", {"skill": ["active_listening"]}, "thanks for listening i guess", "thanks"),
+    ("nlu_fallback", {}, "cheers for that", "thanks"),
+    ("statement", {}, "thank you all for sharing", "statement"),
     # one side of staying or leaving, whichever word the classifier keyed on
     ("why_stay", {}, "and the cons of staying?", "why_leave"),
     ("why_leave", {}, "what are the downsides of leaving", "why_stay"),
@@ -296,6 +307,7 @@ def test_a_correction_takes_back_the_subject_it_negates():
     ("starting salary in cs", None), ("hourly wage for reps", None),
     ("I want an office job, for example administration", "administration"),
     ("maybe something else, I don't know", None),
+    ("got offered a job in insurance. what do they usually make?", None),  # no job "usually"
 ])
 def test_a_job_named_where_a_pay_question_puts_one(text, job):
     assert unknown_job(text) == job

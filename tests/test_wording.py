@@ -125,8 +125,10 @@ def test_every_wording_the_actions_name_exists_and_every_wording_is_used():
              | used_keys("WORDING.say"))
     texts = leaves(WORDING.data)
     assert named - texts == set(), "named in actions/ but not in actions/wording.yml"
-    # named in the code by a variable part: the intents, the units, the form's questions
-    by_name = ("intents.", "followup.units.", "plan_form.questions.", "plan_form.defaults.")
+    # named in the code by a variable part: the intents, the units, the sides of a career, the
+    # form's questions
+    by_name = ("intents.", "followup.units.", "followup.sides_of_career.", "plan_form.questions.",
+               "plan_form.defaults.")
     unused = {k for k in texts - named if not k.startswith(by_name)}
     assert unused == set(), "in actions/wording.yml, never used"
 

@@ -14,18 +14,25 @@ import re
 # bring, and a success is worth naming over the tiredness that came before it.
 FEELINGS: dict[str, list[str]] = {
     "success": [r"\bfinally (?:quit|left|got|escaped|made it|out|free|off)",
-                r"\bi (?:quit|resigned|handed in my notice)\b(?! (?:my|the|a) )",
+                # news, not a question or a plan: "do i quit now or stay?", "if i quit"
+                r"(?<!do )(?<!should )(?<!if )(?<!can )(?<!could )(?<!would )(?<!will )"
+                r"(?<!to )\bi (?:quit|resigned|handed in my notice)\b(?! (?:my|the|a) )",
                 r"\bgot (?:the|a|my) (?:job|offer|promotion|role)\b",
                 r"\b(?:got|been) (?:promoted|hired)\b",
                 r"\blast (?:day|shift) (?:at|in|on|today|tomorrow)", r"\bnew job\b",
                 r"\b(?:accepted|landed) (?:an? |the )?(?:offer|job|role|position)",
                 r"\bpassed (?:my|the) (?:exam|cert|interview)", r"\bmade it out\b",
-                r"\bi'?m (?:free|out)\b",
+                # "i'm out!", not "i'm out in the new year" (a plan) or "out of ideas"
+                r"\bi'?m (?:free|out)\b(?! (?:in|by|next|after|of|on|at|for|the|soon)\b)",
                 r"\b(?:finished|finally got|completed|earned) my (?:degree|diploma|course|"
                 r"cert\w*|bachelor\w*|masters?)\b", r"\bgraduated\b",
                 # a good day is worth naming too: "felt incredible", "so proud of myself"
                 r"\bfelt (?:incredible|amazing|great|so good|fantastic|brilliant)\b",
                 r"\bso proud\b", r"\bproud of myself\b"],
+    # glad about the work itself: "watching a class turn into decent agents never gets old"
+    "glad": [r"\bnever gets old\b", r"\bi (?:really |honestly )?(?:love|enjoy) (?:my job|"
+             r"what i do|helping|it when)\b", r"\bso rewarding\b", r"\bmost rewarding\b",
+             r"\bmade my (?:day|week)\b"],
     "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
                r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\bnervous\b", r"\bpanick",
                r"\bfreaking out\b", r"\bcan't afford\b", r"\b(?:bills|rent|mortgage|money) "
@@ -54,7 +61,8 @@ FEELINGS: dict[str, list[str]] = {
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
               r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
               r"\bsucks?\b", r"\bhell\b", r"\btoxic\b", r"\bmiserable\b", r"\bawful\b",
-              r"\bterrible\b", r"\bworst\b", r"\bunderpaid\b", r"\bunderappreciated\b",
+              r"\bterrible\b", r"\bhorrible\b", r"\bnasty\b", r"\bdread", r"\bworst\b",
+              r"\bunderpaid\b", r"\bunderappreciated\b",
               # swearing says how it feels: "6 years. 6 *bastard* years."
               r"\b(?:bastard|fuck|fucking|effing|shit|shitty|crap|crappy|bloody|damn)\b"],
     "sad": [r"\bsad\b", r"\bdepressing\b", r"\bunhappy\b", r"\bcry(?:ing)?\b", r"\bcried\b",
@@ -67,7 +75,12 @@ FEELINGS: dict[str, list[str]] = {
                  r"\bthis (?:helped|is so true|made my day)",
                  r"\bso (?:true|relatable)\b"],
 }
-ORDER = ("success", "scared", "exhausted", "stuck", "angry", "sad", "grateful")
+ORDER = ("success", "glad", "scared", "exhausted", "stuck", "angry", "sad", "grateful")
+# A success that did not last is no news to congratulate: "got promoted to lead and lasted six
+# months before going back to the phones"
+_UNDONE = re.compile(r"\b(?:go|going|went|gone) back to (?:the phones|the floor|being an? |my old)|"
+                     r"\bstepped down\b|\bdemoted\b|\blasted (?:only )?(?:a |\w+ )(?:days?|weeks?|"
+                     r"months?)\b")
 # A message that tells something at length and names no feeling is still acknowledged, as told
 # ("Thanks for sharing that"); a short one ("team lead pay") is a terse question, not a story.
 TOLD = "said"
@@ -154,6 +167,8 @@ def feeling(text: str) -> str | None:
     """The feeling the message names most clearly (one of ORDER), or None."""
     plain = _plain(text)
     for name in ORDER:
+        if name == "success" and _UNDONE.search(plain):
+            continue
         if any(p.search(plain) for p in _compiled[name]):
             return name
     return None
