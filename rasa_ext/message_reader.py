@@ -22,7 +22,13 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 
 from understanding.feelings import TOLD, asks_something, feeling, promoted_to, told
-from understanding.followups import asks_next_level, compares, refers_back, self_described
+from understanding.followups import (
+    asks_next_level,
+    compares,
+    refers_back,
+    self_described,
+    starting_point,
+)
 from understanding.routing import (
     STATEMENT,
     corrected,
@@ -40,6 +46,16 @@ def set_intent(message: Message, name: str) -> None:
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
     message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: name, "confidence": 1.0}] + ranking,
                 add_to_output=True)
+
+
+def _without_starting_points(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drops the role or career a move starts from when the one it goes to is named after it:
+    "how long to go from newbie agent to call centre manager" asks about the manager."""
+    subjects = [e for e in found
+                if e["entity"] in ("role", "career") and isinstance(e.get("start"), int)]
+    starts = [e for e in subjects if starting_point(text, e["start"])
+              and any(o["start"] > e["start"] for o in subjects)]
+    return [e for e in found if not any(e is s for s in starts)]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -73,6 +89,7 @@ class MessageReader(GraphComponent):
             # next, how long does it take": the team lead
             found = [e for e in found if not (e["entity"] == "role" and isinstance(
                 e.get("start"), int) and self_described(text, e["start"]))]
+        found = _without_starting_points(text, found)
         entities: dict[str, list[str]] = defaultdict(list)
         for e in found + added:
             entities[e["entity"]].append(e["value"])

@@ -82,6 +82,22 @@ def test_the_level_a_person_says_they_have_is_not_the_one_they_ask_about():
         "representative", "team_lead"]
 
 
+def test_the_level_a_move_starts_from_is_not_the_one_it_goes_to():
+    text = "realistically how many years does it take to go from newbie agent to centre manager"
+    assert roles_of(text, ("representative", "agent"), ("manager", "centre manager")) == [
+        "manager"]
+    # a career it goes to: the level it starts from is dropped too
+    text = "how long does it usually take to go from agent to QA analyst?"
+    m = message(text, "ask_years", entities=[
+        {"entity": "role", "value": "representative", "start": text.index("agent"),
+         "end": text.index("agent") + 5},
+        {"entity": "career", "value": "quality_assurance", "start": text.index("QA"),
+         "end": text.index("QA") + 10}])
+    MessageReader().process([m])
+    assert [e["value"] for e in m.get(ENTITIES) if e["entity"] in ("role", "career")] == [
+        "quality_assurance"]
+
+
 def test_reaching_a_level_is_news_to_congratulate():
     text = "made TL on the third go, whatever that says about me"
     m = message(text, "why_leave", 0.6, entities=[

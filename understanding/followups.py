@@ -67,6 +67,15 @@ def asks_next_level(text: str) -> bool:
     return bool(_NEXT_LEVEL.search(text.lower()))
 
 
+# "how long to go from agent to QA analyst": where the person starts, not where they aim
+_FROM = re.compile(r"\bfrom\s+(?:an?\s+|the\s+|being\s+(?:an?\s+)?)?(?:[\w-]+\s+){0,2}$")
+
+
+def starting_point(text: str, start: int) -> bool:
+    """Whether the words before `start` say it is where a move starts ("from newbie ")."""
+    return bool(_FROM.search(text[:start].lower()))
+
+
 def self_described(text: str, start: int) -> bool:
     """Whether the words before `start` say the person is what follows ("been a ", "I'm a ")."""
     return bool(_SELF.search(text[:start].lower()))

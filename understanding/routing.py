@@ -109,6 +109,11 @@ _AT_THE_BOT = re.compile(r"\b(?:you|u|ur|your|you're|youre|yourself|bot|chatbot|
 # "Hello bloggers!", "hi all": a greeting and nothing else
 _GREETING_ONLY = re.compile(r"^\W*(?:hello|hi|hey|hiya|greetings|dear)\s+(?:all|everyone|everybody|"
                             r"bloggers|folks|guys|team|there|friends|people|reddit|y'?all)\W*$")
+# "thanks for listening i guess", "cheers for that": a short thank-you to the bot, whatever a
+# word in it reads as ("listening" is a skill)
+_THANKS = re.compile(r"^\W*(?:thanks|thank (?:you|u)|thx|ty|cheers|much appreciated|"
+                     r"appreciate (?:it|that|this|you))\b")
+THANKS_WORDS = 8
 # "the cons of staying", "downsides to leaving": one side of staying or leaving
 _SIDE_OF = re.compile(r"\b(?P<side>pros|cons|upsides?|downsides?|negatives?|positives?|benefits|"
                       r"drawbacks|advantages|disadvantages) (?:of|to|about|in) (?P<act>staying|"
@@ -236,6 +241,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # not an insult to the bot; nor is a long message ("Finally off the Help Desk. Oh no
         # you're not. If you're in my field, you're never off the help desk.")
         return STATEMENT
+    if _THANKS.search(plain) and not asks and intent != STATEMENT and (
+            len(plain.split()) <= THANKS_WORDS):
+        return "thanks"  # a thank-you to others in a thread was read as a statement before
     if intent in SOCIAL:
         return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
     if side := _SIDE_OF.search(plain):

@@ -42,6 +42,9 @@ _NOT_A_JOB = {
     "experience", "experienced", "remote", "home", "night", "shift", "full", "part", "time",
     "difference", "gap", "increase", "raise", "cut", "cuts", "range", "figure", "figures",
     "office", "something", "anything", "else", "other", "different", "better", "easier",
+    # how the question is said, not what: "what do they usually make"
+    "usually", "normally", "typically", "generally", "actually", "really", "even", "still",
+    "currently", "realistically", "roughly", "honestly", "probably", "all", "ever",
     "massive", "huge", "big", "bigger", "small", "smaller", "low", "high", "great", "bad",
     "terrible", "awful", "equal", "minimum", "living", "livable", "liveable", "proper", "actual",
 }
