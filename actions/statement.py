@@ -44,6 +44,10 @@ class ActionStatement(Action):
         if felt == "grateful":
             say(dispatcher, "utter_statement_next_grateful", NEXT_OTHERWISE[:2])
             return []
+        if felt == "sorry":
+            # "sorry if this is the wrong place to ask": nothing told to look up
+            say(dispatcher, "utter_statement_next", NEXT_OTHERWISE)
+            return []
         careers = mentioned(tracker, "career")
         roles = [r for r in mentioned(tracker, "role") if r not in IN_PASSING]
         if len(roles) == 1 and not careers:

@@ -359,6 +359,15 @@ def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb)
     assert reply.slot("last_topic") != "ask_ladder"
 
 
+def test_an_apology_gets_reassurance_and_the_way_on_not_an_entry_it_resembles():
+    # "sorry if this is the wrong place to ask": close in meaning to some entry or not, no fact
+    reply = run(ActionStatement(), tracker(
+        "statement", entities={"feeling": "sorry"}, text="sorry if this is the wrong place",
+        matches=[("fact:cons/strict_metrics", 0.9)]))
+    assert reply.responses == ["utter_acknowledge_sorry", "utter_statement_next"]
+    assert reply.slot("last_topic") is None
+
+
 def test_a_statement_about_getting_out_gets_the_steps_out_after_one_acknowledgement(kb):
     reply = run(ActionStatement(), tracker(
         "statement", text="once you are in one it is fairly difficult to get out unless you go "

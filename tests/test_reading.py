@@ -35,6 +35,10 @@ from understanding.unknowns import term_asked, unknown_job
     ("got promoted to lead and lasted six months before going back to the phones", None),
     ("5 years as a trainer and watching a terrified class get good never gets old", "glad"),
     ("hung up on 4 nasty ones this weekend", "angry"),
+    ("Great post, really well written and spot on about the metrics.", "grateful"),
+    ("sorry for my bad english", "sorry"),
+    ("Sorry if this is the wrong place to ask, first time posting here", "sorry"),
+    ("sorry but i'm so burnt out", "exhausted"),  # what they feel comes before the apology
 ])
 def test_the_feeling_a_message_names(text, felt):
     assert feeling(text) == felt
@@ -258,6 +262,8 @@ def test_the_named_subject_beats_an_intent_that_ignores_it(intent, entities, tex
     # a story about work the classifier could not place is no request from outside the field
     ("out_of_scope", 0.6, TOLD, True), ("out_of_scope", 0.9, TOLD, False),
     ("out_of_scope", 0.6, None, False),
+    # an apology that asks nothing: however surely it reads as a topic
+    ("why_leave", 0.9, "sorry", True), ("followup", 0.9, "sorry", False),
 ])
 def test_which_messages_that_ask_nothing_are_statements(intent, confidence, felt, statement):
     assert is_statement(intent, confidence, felt) == statement

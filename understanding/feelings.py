@@ -73,9 +73,19 @@ FEELINGS: dict[str, list[str]] = {
             r"\bin shock\b", r"\bimpossible\b", r"\bstruggl", r"\bcan't cope\b"],
     "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much|for sharing)",
                  r"\bthis (?:helped|is so true|made my day)",
-                 r"\bso (?:true|relatable)\b"],
+                 r"\bso (?:true|relatable)\b",
+                 # praise for what they read: "Great post, really well written"
+                 r"\b(?:great|good|nice|brilliant|excellent|amazing|awesome|helpful|useful|"
+                 r"interesting|fantastic|lovely) (?:post|article|read|blog|piece|site|website|"
+                 r"write-?up|thread|advice|tips)\b", r"\bwell (?:written|said|put)\b",
+                 r"\blove (?:this|the|your) (?:post|article|blog|site|piece|advice)\b",
+                 r"\bwhat a (?:read|post|article)\b", r"\bbookmark"],
+    # "sorry for my bad english", "apologies for the long post": no fault to forgive
+    "sorry": [r"^\W*(?:sorry|apologies|i apologi[sz]e)\b(?! to hear\b)",
+              r"\b(?:sorry|apologies) (?:for|about|if) (?:my|the|this|a|any|being|asking|"
+              r"posting|rambling)\b"],
 }
-ORDER = ("success", "glad", "scared", "exhausted", "stuck", "angry", "sad", "grateful")
+ORDER = ("success", "glad", "scared", "exhausted", "stuck", "angry", "sad", "grateful", "sorry")
 # A success that did not last is no news to congratulate: "got promoted to lead and lasted six
 # months before going back to the phones"
 _UNDONE = re.compile(r"\b(?:go|going|went|gone) back to (?:the phones|the floor|being an? |my old)|"

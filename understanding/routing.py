@@ -176,6 +176,8 @@ def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
         return True
     if felt is None or intent in NEVER_STATEMENTS or intent.startswith("plan_"):
         return False
+    if felt == "sorry":
+        return True  # "apologies for the formatting" asks nothing, whatever it reads as
     if felt == TOLD and intent in ("why_leave", "why_stay"):
         # a story that names no feeling ("I'm writing this on mobile, sorry for the formatting")
         # is no reason to list why people leave; someone describing themselves still gets the
