@@ -45,6 +45,7 @@ REDIRECTS = {("how_to_start", "role"): "ask_years",
 UNSURE = 0.8
 CLOSE_ENTRY = 0.55
 SUBJECTS = ("role", "career", "region", "country", "place")
+ANSWERED_AS = "answered_as"
 
 
 def registered() -> dict[str, Answer]:
@@ -139,7 +140,9 @@ class Answer(Action, metaclass=ABCMeta):
             # an id the knowledge base doesn't have, typed as "/ask_salary{"role": "ceo"}"
             say(dispatcher, "utter_unknown_subject", [button("what_can_you_do", "/help")])
             return []
-        return remember(self.topic, **subjects)
+        # an answer that handed the question to another ("how long to become a trainer" is a
+        # move's timeline) is remembered as that one, so the follow-up keeps its subject
+        return remember(subjects.pop(ANSWERED_AS, self.topic), **subjects)
 
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import Answer, registered
+from actions.answer import ANSWERED_AS, Answer, registered
 from actions.context import current, mentioned
 from actions.replies import amount, button, numbered, phrase, say, sources
 from actions.salary import years
@@ -45,7 +45,8 @@ class YearsAnswer(Answer):
         role_id = current(tracker, "role")
         if not role_id and mentioned(tracker, "career"):
             # "how long does it take to move into UX?": what the documents say of that move
-            return registered()["career_timeline"].answer(dispatcher, tracker, kb)
+            return {**registered()["career_timeline"].answer(dispatcher, tracker, kb),
+                    ANSWERED_AS: "career_timeline"}
         if not role_id:
             return LadderAnswer().answer(dispatcher, tracker, kb)
         role = kb.role(role_id)

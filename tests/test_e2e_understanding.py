@@ -55,6 +55,10 @@ def MEDIAN_HOURLY(kb):  # noqa: N802
     return kb.pay("median_hourly").figure.low
 
 
+def AUSTRALIA_LOW(kb):  # noqa: N802
+    return kb.region("australia").pay[0].low
+
+
 def BACHELORS_COST(kb):  # noqa: N802
     return kb.fact("training_options", "bachelors_degree").figures[0].low
 SIGNPOST, STATEMENT = {"expect": "signpost"}, {"expect": "statement", "acknowledge": True}
@@ -153,6 +157,22 @@ CONVERSATIONS = [
                             STATEMENT)]),
     ("is it just me", [("does anyone else hear the hold music in their sleep or is it just me",
                         STATEMENT)]),
+    # another side of the same subject; a level's pay abroad is that country's, not the US's
+    ("a move's time, then its pay", [
+        ("how long would it take me to become a trainer", HONEST),  # no timeline given
+        ("and the pay?", HONEST)]),  # nor pay: about training still, not customer service
+    ("a supervisor's pay, then Australia", [
+        ("what does a supervisor earn", A(["ask_salary"], role="team_lead")),
+        ("ok and in australia", {**A(["ask_salary", "ask_salary_region"], region="australia"),
+                                 "figure": AUSTRALIA_LOW})]),
+    ("a level, then its downsides", [
+        ("what does a team leader actually do all day", A(["ask_role_duties"], role="team_lead")),
+        ("what about the downsides", A(["why_leave"]))]),
+    ("from one level to another", [
+        ("how many years to go from a basic agent to manager", A(["ask_years"], role="manager"))]),
+    ("thanks, not a skill", [("thanks for listening, really", {"expect": "social"})]),
+    ("remarks about an accent", [("my TL keeps making jokes about my accent in huddles",
+                                  SIGNPOST)]),
 ]
 
 
