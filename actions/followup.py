@@ -111,7 +111,10 @@ class ActionFollowup(Action):
         text = (tracker.latest_message.get("text") or "").lower()
         topic = tracker.get_slot("last_topic") or ""
         unit = unit_asked(text)
-        if unit:
+        named_place = mentioned(tracker, "region") or mentioned(tracker, "country") or \
+            mentioned(tracker, "place")
+        if unit and not named_place:
+            # "what about australia then, in aussie dollars" names a new place: its pay, below
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
@@ -132,8 +135,6 @@ class ActionFollowup(Action):
                 # "ok what about HR?" after why people leave, or as the first question: the
                 # last question (if any) has nothing to say about a career, so its own answer
                 topic = default
-        named_place = mentioned(tracker, "region") or mentioned(tracker, "country") or \
-            mentioned(tracker, "place")
         if named_place and topic == "compare_roles":
             topic = "ask_salary_region"  # "and in Japan?" after two levels: pay there
         elif named_place and topic and topic not in PAY_TOPICS | PLACE_TOPICS:

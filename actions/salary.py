@@ -14,6 +14,7 @@ from knowledge.records import PayFigure, Role
 from knowledge.repository import CareerKnowledge
 from plans import wording
 from understanding.followups import per_asked
+from understanding.routing import IN_PASSING
 
 
 def years(role: Role) -> str:
@@ -43,8 +44,10 @@ class SalaryAnswer(Answer):
         if tracker.get_slot("last_topic") not in CAREER_TOPICS and not mentioned(tracker,
                                                                                  "career"):
             career_id = None  # "how much do they make?" after a level is about the level
-        elif not mentioned(tracker, "role"):
-            role_id = None  # ... and after a career, about the career
+        elif not mentioned(tracker, "role") or set(mentioned(tracker, "role")) <= IN_PASSING:
+            # ... and after a career, about the career; "do trainers get paid much more than
+            # agents?" too: the agents are who they are, the trainers what they ask about
+            role_id = None
         region_id, country_id = place(tracker)
         if career_id and not role_id:
             career = kb.career(career_id)

@@ -254,6 +254,22 @@ def test_a_follow_up_asking_another_side_keeps_the_subject(kb):
     assert reply.slot("last_topic") == "why_leave"
 
 
+def test_a_new_place_with_a_currency_gets_that_places_pay(kb):
+    # "what about australia then, in aussie dollars" after the Philippines had no figures
+    t = tracker("followup", entities={"region": "australia"},
+                text="what about australia then, in aussie dollars",
+                slots={"last_topic": "ask_salary_region", "country": "philippines"})
+    reply = run(ActionFollowup(), t)
+    assert band_text(kb, "australia") in reply.text and reply.slot("region") == "australia"
+
+
+def test_a_careers_pay_beside_the_first_level_is_the_careers(kb):
+    # "do trainers get paid much more than agents?": no figure for trainers, none in its place
+    reply = answer("ask_salary", entities={"career": "training", "role": "representative"})
+    assert reply.responses == ["utter_salary_career_unknown"]
+    assert usd(kb.role("representative").median_usd) not in reply.text
+
+
 def test_the_downsides_of_a_career_the_documents_list_none_of_are_said_to_be_missing():
     slots = {"last_topic": "skills_for_career", "career": "hr_recruitment"}
     reply = run(ActionFollowup(), tracker("followup", text="what about the downsides", slots=slots))

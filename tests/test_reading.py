@@ -35,6 +35,9 @@ from understanding.unknowns import term_asked, unknown_job
     ("got promoted to lead and lasted six months before going back to the phones", None),
     ("5 years as a trainer and watching a terrified class get good never gets old", "glad"),
     ("hung up on 4 nasty ones this weekend", "angry"),
+    ("keep getting passed over. so demoralising", "stuck"),
+    ("new job starts monday, so excited", "success"),  # news first
+    ("honestly so relieved the training is over", "glad"),
     ("Great post, really well written and spot on about the metrics.", "grateful"),
     ("sorry for my bad english", "sorry"),
     ("Sorry if this is the wrong place to ask, first time posting here", "sorry"),
@@ -52,12 +55,17 @@ def test_the_feeling_a_message_names(text, felt):
                                   "any advice for someone leaving", "should i take the TL job",
                                   "I want to know the pay in Japan", "salary in germany?",
                                   "top paying jobs after call centre",
-                                  "right? so what do i do next"])
+                                  "right? so what do i do next",
+                                  "do you know how long it takes?",
+                                  "wfh with kids is hard. or is AI going to take the wfh jobs"])
 def test_questions_and_requests_ask_something(text):
     assert asks_something(text)
 
 
 @pytest.mark.parametrize("text", ["6 years. 6 long years.", "I finally handed in my notice",
+                                  # a question word inside a clause that tells
+                                  "i can't prove it but i KNOW they're timing how long i pee",
+                                  "no matter how much you do it's never enough",
                                   # a question in quotes is reported, not asked
                                   "Then she said it… 'why don't you give me your CV tomorrow?'",
                                   'My boss said "why are you always late?" and I just left',
@@ -230,6 +238,11 @@ def test_venting_and_news_ask_nothing(text):
     ("careers_fit_me", {"skill": ["active_listening"]}, "thanks for listening i guess", "thanks"),
     ("nlu_fallback", {}, "cheers for that", "thanks"),
     ("statement", {}, "thank you all for sharing", "statement"),
+    # a career asked about beside what leaving costs; the skills of a level are its focus
+    ("why_leave", {"career": ["quality_assurance"]}, "applied for QA twice, the only other move "
+     "is a pay cut. what do they actually look for in a QA person?", "skills_for_career"),
+    ("skills_for_career", {"role": ["team_lead"]}, "what skills do i need to be a TL",
+     "ask_role_duties"),
     # one side of staying or leaving, whichever word the classifier keyed on
     ("why_stay", {}, "and the cons of staying?", "why_leave"),
     ("why_leave", {}, "what are the downsides of leaving", "why_stay"),

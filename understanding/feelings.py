@@ -32,9 +32,10 @@ FEELINGS: dict[str, list[str]] = {
     # glad about the work itself: "watching a class turn into decent agents never gets old"
     "glad": [r"\bnever gets old\b", r"\bi (?:really |honestly )?(?:love|enjoy) (?:my job|"
              r"what i do|helping|it when)\b", r"\bso rewarding\b", r"\bmost rewarding\b",
-             r"\bmade my (?:day|week)\b"],
+             r"\bmade my (?:day|week)\b", r"\b(?:so |really )?(?:excited|relieved)\b"],
     "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
-               r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\bnervous\b", r"\bpanick",
+               r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\banxiety\b", r"\bnervous\b",
+               r"\bpanick",
                r"\bfreaking out\b", r"\bcan't afford\b", r"\b(?:bills|rent|mortgage|money) "
                r"(?:worr|stress|scar)", r"\bscared about money\b", r"\binsecure\b",
                # losing the job: "could jeopardize my family. Will I be jobless?"
@@ -55,7 +56,7 @@ FEELINGS: dict[str, list[str]] = {
               r"\bwasted\b", r"\bno experience\b.*\b(?:outside|other)", r"\bunqualified\b",
               r"\bnot qualified\b", r"\bapplying for months\b", r"\bnot a peep\b",
               r"\bno (?:replies|response|callbacks?)\b", r"\brejected\b", r"\brejection",
-              r"\btorn\b", r"\bstart (?:all )?over\b", r"\btoo late\b",
+              r"\btorn\b", r"\bstart (?:all )?over\b", r"\btoo late\b", r"\bpassed over\b",
               r"\bbor(?:ed|ing)\b", r"\bsame (?:\w+ ){0,3}every (?:call|day|shift)\b"],
     "angry": [r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
@@ -70,7 +71,9 @@ FEELINGS: dict[str, list[str]] = {
             # a blow, or a life that doesn't fit the job: "got laid off today", "impossible with
             # childcare"
             r"\b(?:got|was|been|were|just) (?:laid off|let go|fired|made redundant|sacked)\b",
-            r"\bin shock\b", r"\bimpossible\b", r"\bstruggl", r"\bcan't cope\b"],
+            r"\bin shock\b", r"\bimpossible\b", r"\bstruggl", r"\bcan't cope\b",
+            r"\bdemorali[sz]", r"\bdisheart", r"\bdiscourag", r"\bdeflated\b", r"\bgutted\b",
+            r"\bdevastat", r"\bcrushed\b", r"\bdefeated\b"],
     "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much|for sharing)",
                  r"\bthis (?:helped|is so true|made my day)",
                  r"\bso (?:true|relatable)\b",
@@ -133,7 +136,10 @@ _ASKING = re.compile(
     # a clause that opens as a question or a request: "..., is that doable", "nah, move past it",
     # "can we skip this step", "name some companies"; after "and" or "but" only a question ("and
     # is it worth it"): "... and take care of your children" goes on telling
-    r"|(?:^|[,.;:!?]\s*|\b(?:so|and|but|ok|okay|pls|please|nah|lol)\s+)(?:can|could|would|will|"
+    # "... or is AI going to take the wfh jobs first": the second half of a question
+    r"|\bor (?:is|are|will|would|should|can|could|do|does|did) (?!not\b)\w+"
+    r"|(?:^|[,.;:!?]\s*|\b(?:so|and|but|ok|okay|pls|please|nah|lol)\s+)(?:can|could|would|"
+    r"will|"
     r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she)\b"
     r"|(?:^|[,.;:!?]\s*|\b(?:so|ok|okay|pls|please|nah|lol)\s+)(?:name|list|show|"
     r"give|tell|help|wipe|delete|clear|erase|remove|skip|move|start|restart|continue|finish|go|"
@@ -208,10 +214,18 @@ def told(text: str) -> bool:
 _QUOTED = re.compile(r"[\"“”«»][^\"“”«»]{2,}[\"“”«»]|(?:^|(?<=\s))['‘].+?['’](?=[\s.,!?;:…]|$)")
 
 
+# "they're timing how long i pee", "no matter how much you do": a question word inside a clause
+# that tells, not one that asks
+_TOLD_HOW = re.compile(r"\b(?:timing|time|times|tracking|track|counting|count|measuring|measure|"
+                       r"watching|watch|knows?|knew|see|saw|seeing|cares?|matter|regardless of|"
+                       r"shows?|showing|realis(?:e|ed)|realiz(?:e|ed)|forget|forgot)"
+                       r" (?:how|what|when|where|who)\b(?![^.!?]*\?)")
+
+
 def asks_something(text: str) -> bool:
     """Whether the message asks for anything: a question mark, a question's opening words, or
     a request ("any advice", "I want to know", "should I"); words in quotes do not count."""
-    plain = _plain(_QUOTED.sub(" ", text)).strip()
+    plain = _TOLD_HOW.sub(" so told", _plain(_QUOTED.sub(" ", text))).strip()
     if _RHETORICAL.search(plain):
         return False
     plain = _RHETORICAL_MARK.sub(",", plain)

@@ -25,6 +25,9 @@ CAREER_BEATS = {"how_to_start", "ask_job_search", "steps_to_leave", "career_opti
 # Intents that ignore a named role: what the role is (what it does, its pay a button away).
 # Only the uncertain readings: a role is often named in passing ("as an agent, ...").
 ROLE_BEATS = {"why_stay", "nlu_fallback", "statement"}
+# "what skills do i need to be a TL": a level is no career to move into; what it does and what
+# to focus on is the level's own answer
+ROLE_OVER_CAREER_TOPICS = {"skills_for_career"}
 # The first rung is who most people are, not what they ask about: "any good reason to keep
 # working as an agent" is about staying, not about the agent's duties.
 IN_PASSING = {"representative"}
@@ -257,7 +260,10 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         if (_LOSING_ONES_JOB.search(plain) and asks) or _JOBS_GOING.search(plain):
             # replaced by AI: what the sources say about AI; otherwise the jobs' outlook
             return "ask_ai" if _NAMES_AI.search(plain) else "ask_outlook"
-        if _COST_OF_LEAVING.search(plain) and intent != "why_stay":
+        if _COST_OF_LEAVING.search(plain) and intent != "why_stay" and not entities.get(
+                "career"):
+            # "only other move open to me is a pay cut. what do they look for in a QA person?"
+            # asks about QA: the career's answer below
             return "why_stay"
     if len(set(entities.get("role") or [])) >= 2 and compares(plain) and intent in ROLE_BEATS | {
             "ask_role_duties", "ask_salary"}:
@@ -309,6 +315,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             # passing ("my pay is a joke. would sales suit me?") is not what is asked
             return "ask_salary"
         return "skills_for_career"
+    if roles and not careers and intent in ROLE_OVER_CAREER_TOPICS and asks:
+        return "ask_role_duties"
     if roles and not careers and intent in ROLE_BEATS and (asks or intent != STATEMENT):
         if _PAY.search(plain):
             return "ask_salary"
