@@ -38,6 +38,7 @@ from understanding.unknowns import term_asked, unknown_job
     ("keep getting passed over. so demoralising", "stuck"),
     ("new job starts monday, so excited", "success"),  # news first
     ("honestly so relieved the training is over", "glad"),
+    ("love how 'we're a family' only comes up when they want unpaid overtime", "angry"),
     ("Great post, really well written and spot on about the metrics.", "grateful"),
     ("sorry for my bad english", "sorry"),
     ("Sorry if this is the wrong place to ask, first time posting here", "sorry"),
@@ -66,6 +67,10 @@ def test_questions_and_requests_ask_something(text):
                                   # a question word inside a clause that tells
                                   "i can't prove it but i KNOW they're timing how long i pee",
                                   "no matter how much you do it's never enough",
+                                  "why do customers always wait till the end of the call to "
+                                  "bring up the actual problem",
+                                  "Maybe one day I'll go insane, take all my savings, and move "
+                                  "to Estonia.",
                                   # a question in quotes is reported, not asked
                                   "Then she said it… 'why don't you give me your CV tomorrow?'",
                                   'My boss said "why are you always late?" and I just left',
@@ -243,6 +248,21 @@ def test_venting_and_news_ask_nothing(text):
      "is a pay cut. what do they actually look for in a QA person?", "skills_for_career"),
     ("skills_for_career", {"role": ["team_lead"]}, "what skills do i need to be a TL",
      "ask_role_duties"),
+    # what a level needs, getting into a named career, what a person is meant for, pay
+    ("careers_fit_me", {"role": ["manager", "team_lead"]}, "my manager says i'm too quiet. what "
+     "do team leads actually need to be good at?", "ask_role_duties"),
+    ("careers_fit_me", {"career": ["technical_support"]}, "how do i get into IT helpdesk from a "
+     "non technical call centre? i do a bit of troubleshooting if that counts",
+     "skills_for_career"),
+    ("ask_specializations", {"career": ["customer_success"]}, "could i move from this into "
+     "customer success or is that a totally different thing", "skills_for_career"),
+    ("skills_for_career", {"career": ["training"]}, "i love training week and hate the queue. "
+     "what job am i actually meant for", "careers_fit_me"),
+    ("ask_role_duties", {"role": ["director"]}, "my head of cs is on over 100k. is that normal "
+     "for a director?", "ask_salary"),
+    ("career_options", {}, "what do they usually start people on in customer service?",
+     "ask_salary"),
+    ("how_to_start", {}, "how do i start at a call centre with no experience?", "how_to_start"),
     # one side of staying or leaving, whichever word the classifier keyed on
     ("why_stay", {}, "and the cons of staying?", "why_leave"),
     ("why_leave", {}, "what are the downsides of leaving", "why_stay"),

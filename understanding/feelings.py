@@ -58,7 +58,8 @@ FEELINGS: dict[str, list[str]] = {
               r"\bno (?:replies|response|callbacks?)\b", r"\brejected\b", r"\brejection",
               r"\btorn\b", r"\bstart (?:all )?over\b", r"\btoo late\b", r"\bpassed over\b",
               r"\bbor(?:ed|ing)\b", r"\bsame (?:\w+ ){0,3}every (?:call|day|shift)\b"],
-    "angry": [r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
+    # "love how 'we're a family here' only comes up when they want unpaid overtime": sarcasm
+    "angry": [r"^\W*(?:i |just |gotta |don't you just )?love how\b", r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
               r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
               r"\bsucks?\b", r"\bhell\b", r"\btoxic\b", r"\bmiserable\b", r"\bawful\b",
@@ -124,7 +125,12 @@ TERSE_WORDS = 10
 # Not asked of anyone: "is that just me", "am I the only one", "send help", "who needs lunch
 # anyway", "honestly?", "right?"
 _RHETORICAL = re.compile(r"\b(?:just me|am i the only one|only one who|send help|who knows|"
-                         r"wish me luck|pray for me)\b|^\W*who (?:needs|cares|knew)\b")
+                         r"wish me luck|pray for me)\b|^\W*who (?:needs|cares|knew)\b"
+                         # venting in a question's shape: "why do customers always wait till..."
+                         r"|^\W*why (?:do|does|is|are|would|must|can't|won't|don't|do all) "
+                         r"(?:customers?|callers?|people|they|managers?|management|companies|"
+                         r"(?:my|our|the) (?:boss|manager|tl|supervisor|company|callers?))\b"
+                         r"[^?]*\b(?:always|never|every single|every time|insist)\b")
 _RHETORICAL_MARK = re.compile(
     r"\b(?:honestly|seriously|right|really|huh|eh|lol|no|yeah|ok|okay|guess what|you know)\?")
 _ASKING = re.compile(
@@ -143,7 +149,7 @@ _ASKING = re.compile(
     r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she)\b"
     r"|(?:^|[,.;:!?]\s*|\b(?:so|ok|okay|pls|please|nah|lol)\s+)(?:name|list|show|"
     r"give|tell|help|wipe|delete|clear|erase|remove|skip|move|start|restart|continue|finish|go|"
-    r"let's|lets|take|send|explain|compare)\b"
+    r"let's|lets|take me|send|explain|compare)\b"
     # a wish is a request too: "I want to move into project management"
     # a question word opening a clause ("hey so what does a TL make", "ok, which companies"), or
     # followed by what makes it a question ("how much", "what does"); not a relative clause

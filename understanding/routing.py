@@ -84,11 +84,15 @@ _PROMOTION = re.compile(r"\bpromot|\bmove up\b|\bstep up\b")
 # ("applied to 60 jobs outside cs... how do i rewrite my cv"; "interview for an ops role thursday")
 _JOB_HUNT = re.compile(r"\b(?:cv|cvs|resume|resumes|résumé|cover letters?|interviews?|"
                        r"linkedin|job applications?)\b")
-_GET_INTO = re.compile(r"\b(?:get(?:ting)? (?:into|a job in)|become|becoming|move into|moving "
-                       r"into|switch(?:ing)? to|transition(?:ing)? (?:in)?to|break into)\b")
+_GET_INTO = re.compile(r"\b(?:get(?:ting)? (?:into|a job in)|become|becoming|"
+                       r"mov(?:e|ing) (?:from [\w ]{1,20}? )?into|switch(?:ing)? to|"
+                       r"transition(?:ing)? (?:in)?to|break into)\b")
 # "what would suit me", "what career fits someone like that": the careers that fit
 _FITS_ME = re.compile(r"\bwhat (?:\w+ )?(?:careers?|jobs?|roles?|work|field)? ?(?:would |might |"
-                      r"could |will )?(?:fits?|suits?) (?:me|someone like)\b")
+                      r"could |will )?(?:fits?|suits?) (?:me|someone like)\b"
+                      r"|\bwhat (?:\w+ )?(?:careers?|jobs?|roles?|work|field) (?:am i|would i be|"
+                      r"is) (?:\w+ )?(?:meant for|cut out for|suited (?:to|for)|made for|"
+                      r"built for)\b")
 # "does that count as experience", "which of it counts as a real skill": what carries over; for
 # someone getting in ("applying for call centre jobs"), how to start
 _COUNTS_AS = re.compile(r"\b(?:counts? as|considered(?: as)?|seen as|recogni[sz]ed as) "
@@ -142,12 +146,23 @@ _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?!i\b|we\b|you\b|u\b)(?:[\w']+ ){1,3}"
                            r"(?:actually |really |even )?do\b"
                            r"(?! (?:to|for|if|about|with|in order)\b)")
+_STARTING_PAY = re.compile(r"\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|"
+                           r"someone) (?:on|at)\b|\bstarting (?:pay|salary|wage|rate)\b")
+# "what do team leads actually need to be good at", "what makes a good supervisor": the level's
+# focus (its own answer), not the careers that fit the person
+_ROLE_NEEDS = re.compile(r"\bwhat (?:do|does|would) (?:an? |the )?[\w' ]{1,30}? need\b|"
+                         r"\bwhat makes (?:an? |the )?(?:good|great)\b")
 _IN_DOLLARS = re.compile(r"\b(?:us|u\.s\.) dollars?\b")
 _ABOUT_ME = re.compile(r"\b(?:i|i'm|im|i am|i've|my)\b")
 # "make" is pay only where an amount could follow ("what do HR people make?", "make in the
 # UK", "make an hour"), not in "why do we make it so hard".
 _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|wage|wages|money|income|\$)\b"
                   r"|\bgoing rate\b|\bmedian\b"
+                  # an amount: "she's on over 100k"
+                  r"|\$?\b\d{2,3}(?:k|,000)\b"
+                  # "what do they start people on": the starting pay
+                  r"|\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|someone) "
+                  r"(?:on|at)\b"
                   r"|\bmakes?\b(?=\s*(?:$|[?.!,$\d]|money|(?:a|an|per) (?:year|hour|month|week)|"
                   r"annually|yearly|hourly|on average|in\b|at\b|as\b|there\b|starting|"
                   r"roughly|about|around|these days|now|(?:way |a lot |much )?(?:more|less)\b|"
@@ -234,6 +249,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "MAKE A PAYMENT": outside what the bot knows, and the company helps with an order
         # or an account (the out-of-scope reply says both)
         return "out_of_scope"
+    if roles and not entities.get("career") and asks and _ROLE_NEEDS.search(plain) and (
+            intent not in SOCIAL):
+        return "ask_role_duties"
     if _WHAT_THEY_DO.search(plain) and not entities.get("career") and (
             entities.get("role") or refers_back(plain)):
         return "ask_role_duties"  # "and what do they actually do?", never "what can you do"
@@ -291,6 +309,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         in_us = "us" in (entities.get("region") or [])
         roles_named = [r for r in entities.get("role") or [] if in_us or r not in IN_PASSING]
         return "ask_salary" if roles_named else "ask_salary_region"
+    if _STARTING_PAY.search(plain) and asks and intent not in SOCIAL and not (
+            entities.get("career") or entities.get("role")):
+        return "ask_salary"  # "what do they usually start people on in customer service?"
     if entities.get("skill") and intent in ("nlu_fallback", "statement") and _ABOUT_ME.search(
             plain):
         return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
@@ -306,6 +327,11 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             _JOB_HUNT.search(plain)) and not (
             _GET_INTO.search(plain)):
         return "ask_job_search"
+    if careers and not roles and asks and _GET_INTO.search(plain) and not _PAY.search(plain) and (
+            intent not in SOCIAL | {"start_plan", "ask_years"}) and not intent.startswith("plan_"):
+        # "how do i get into IT helpdesk... if that counts", "could i move from this into
+        # customer success": the career's own answer, whatever else the classifier heard
+        return "skills_for_career"
     asked_about_pay = bool(_PAY.search((main_question(text) or text).lower()))
     if careers and not roles and intent == "ask_salary" and asks and not asked_about_pay:
         return "skills_for_career"  # the pay was told of, the career is asked about
