@@ -25,7 +25,7 @@ from actions.context import (
 )
 from actions.knowledge_base import knowledge
 from actions.replies import button, phrase, say
-from actions.salary import general_pay, region_pay
+from actions.salary import general_pay, region_pay, role_pay
 from actions.topics import PLACE_TOPICS
 from knowledge.repository import CareerKnowledge
 from understanding.followups import aspect_asked, unit_asked
@@ -80,11 +80,16 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
     plain statement that it gives none, and no figure made up by converting."""
     topic = tracker.get_slot("last_topic")
     region = tracker.get_slot("region")
-    if topic in PAY_TOPICS and region and unit in CURRENCIES and CURRENCIES[unit] in (
-            given_in(kb, region)):
-        # regional figures come in the local currency with US dollars where the source has them
+    if topic in PAY_TOPICS and region and (not kb.region(region).pay or (
+            unit in CURRENCIES and CURRENCIES[unit] in given_in(kb, region))):
+        # regional figures come in the local currency with US dollars where the source has them;
+        # a region with no figures ("and in dollars?" after Canada) has none in any unit
         return remember("ask_salary_region", **region_pay(dispatcher, kb, region, None))
     role_id = current(tracker, "role")
+    if topic in PAY_TOPICS and role_id and unit == "usd" and region in (None, "us"):
+        # a level's figures are US dollars already: the same figures, not another list
+        role_pay(dispatcher, kb, kb.role(role_id))
+        return remember("ask_salary", role=role_id)
     if topic in PAY_TOPICS and role_id and unit != "usd":
         role = kb.role(role_id)
         say(dispatcher, "utter_no_figure_for", [button("pay_by_level", "/ask_ladder"),
@@ -130,6 +135,8 @@ class ActionFollowup(Action):
                     what=phrase(f"followup.sides_of_career.{aspect}", career=career.name))
                 return []
             return await registered()[side].run_unacknowledged(dispatcher, tracker)
+        if topic == "ask_salary_region" and mentioned(tracker, "role"):
+            topic = "ask_salary"  # "and a manager there?" after pay in the UK: the level's pay
         for kind, (takes_it, default) in SUBJECT_TOPICS.items():
             if mentioned(tracker, kind) and topic not in takes_it:
                 # "ok what about HR?" after why people leave, or as the first question: the

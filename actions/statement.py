@@ -18,7 +18,12 @@ from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
 from actions.replies import button, plan_button, say
-from understanding.routing import IN_PASSING, talks_getting_out, talks_pay
+from understanding.routing import (
+    IN_PASSING,
+    introduces_themselves,
+    talks_getting_out,
+    talks_pay,
+)
 
 # A statement is answered with an entry only when it is clearly about it: a higher bar than a
 # question's (actions/search.py), since nobody asked.
@@ -69,7 +74,8 @@ class ActionStatement(Action):
             # "once you are in one it is fairly difficult to get out": the steps out
             return await answers()["steps_to_leave"].run_unacknowledged(dispatcher, tracker)
         found = matches(tracker)
-        if found and found[0][1] >= ABOUT_AT:
+        if found and found[0][1] >= ABOUT_AT and not introduces_themselves(
+                tracker.latest_message.get("text") or ""):
             return answer_entry(dispatcher, knowledge(), found[0][0], NEXT_OTHERWISE[:2])
         say(dispatcher, "utter_statement_next", NEXT_OTHERWISE)
         return []

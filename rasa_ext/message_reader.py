@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 
 from understanding.feelings import TOLD, asks_something, feeling, promoted_to, told
+from understanding.focus import in_main_question, main_question
 from understanding.followups import (
     asks_next_level,
     compares,
@@ -58,6 +59,19 @@ def _without_starting_points(text: str, found: list[dict[str, Any]]) -> list[dic
     return [e for e in found if not any(e is s for s in starts)]
 
 
+def _asked_roles(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of two levels or more, not set side by side, the ones the question names: in "My manager
+    said I'm not leadership material. What do team leads need to be good at?" the manager is
+    who spoke, the team lead what is asked about."""
+    roles = [e for e in found if e["entity"] == "role" and isinstance(e.get("start"), int)]
+    if len({e["value"] for e in roles}) < 2 or compares(main_question(text) or text):
+        return found
+    asked = [e for e in roles if in_main_question(text, e["start"])]
+    if not asked or len(asked) == len(roles):
+        return found
+    return [e for e in found if not (e in roles and not any(e is a for a in asked))]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class MessageReader(GraphComponent):
     @classmethod
@@ -90,6 +104,7 @@ class MessageReader(GraphComponent):
             found = [e for e in found if not (e["entity"] == "role" and isinstance(
                 e.get("start"), int) and self_described(text, e["start"]))]
         found = _without_starting_points(text, found)
+        found = _asked_roles(text, found)
         entities: dict[str, list[str]] = defaultdict(list)
         for e in found + added:
             entities[e["entity"]].append(e["value"])

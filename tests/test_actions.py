@@ -263,6 +263,28 @@ def test_a_new_place_with_a_currency_gets_that_places_pay(kb):
     assert band_text(kb, "australia") in reply.text and reply.slot("region") == "australia"
 
 
+def test_pay_in_dollars_after_a_place_without_figures_or_a_levels_us_pay(kb):
+    # "what's that in us dollars?" after Canada, which has no figures: still none
+    t = tracker("followup", text="whats that in us dollars?",
+                slots={"last_topic": "ask_salary", "role": "team_lead", "region": "canada"})
+    reply = run(ActionFollowup(), t)
+    assert reply.responses == ["utter_salary_region_no_figures"] and "$" not in reply.text
+    # ... after a level's US pay: the same figures, already in dollars
+    t = tracker("followup", text="whats that in us dollars?",
+                slots={"last_topic": "ask_salary", "role": "team_lead"})
+    reply = run(ActionFollowup(), t)
+    assert reply.responses == ["utter_salary_role"]
+    assert usd(kb.role("team_lead").median_usd) in reply.text
+
+
+def test_a_level_after_pay_in_a_place_is_that_levels_pay_there(kb):
+    # "and a manager there?" after pay in Japan: not by level, so Japan's figures, said so
+    t = tracker("followup", entities={"role": "manager"}, text="and a manager there?",
+                slots={"last_topic": "ask_salary_region", "region": "japan"})
+    reply = run(ActionFollowup(), t)
+    assert "aren't given by level" in reply.text and band_text(kb, "japan") in reply.text
+
+
 def test_a_careers_pay_beside_the_first_level_is_the_careers(kb):
     # "do trainers get paid much more than agents?": no figure for trainers, none in its place
     reply = answer("ask_salary", entities={"career": "training", "role": "representative"})
@@ -373,6 +395,13 @@ def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb)
     # pay without a role ("leaving means a pay cut"): no list of levels
     reply = run(ActionStatement(), tracker("statement", text="leaving means a pay cut"))
     assert reply.slot("last_topic") != "ask_ladder"
+
+
+def test_someone_saying_who_they_are_gets_the_way_on_not_an_entry_it_resembles():
+    reply = run(ActionStatement(), tracker(
+        "statement", text="i'm in retail customer service, 3 years",
+        matches=[("fact:job_readiness/entry_timeline", 0.9)]))
+    assert reply.responses == ["utter_acknowledge_said", "utter_statement_next"]
 
 
 def test_an_apology_gets_reassurance_and_the_way_on_not_an_entry_it_resembles():

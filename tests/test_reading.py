@@ -43,6 +43,7 @@ from understanding.unknowns import term_asked, unknown_job
     ("sorry for my bad english", "sorry"),
     ("Sorry if this is the wrong place to ask, first time posting here", "sorry"),
     ("sorry but i'm so burnt out", "exhausted"),  # what they feel comes before the apology
+    ("sorry no, i meant team lead", None), ("sorry i meant canada", None),  # corrections
 ])
 def test_the_feeling_a_message_names(text, felt):
     assert feeling(text) == felt
@@ -254,8 +255,13 @@ def test_venting_and_news_ask_nothing(text):
     ("careers_fit_me", {"career": ["technical_support"]}, "how do i get into IT helpdesk from a "
      "non technical call centre? i do a bit of troubleshooting if that counts",
      "skills_for_career"),
-    ("ask_specializations", {"career": ["customer_success"]}, "could i move from this into "
-     "customer success or is that a totally different thing", "skills_for_career"),
+    ("ask_specializations", {"career": ["customer_success"],
+                             "specialization": ["escalation_management"]},
+     "got moved to escalations. could i move from this into customer success or is that a "
+     "totally different thing", "skills_for_career"),
+    ("nlu_fallback", {"career": ["technical_support"], "skill": ["basic_troubleshooting"]},
+     "how do i get into IT helpdesk? i do a bit of router troubleshooting if that counts",
+     "skills_for_career"),
     ("skills_for_career", {"career": ["training"]}, "i love training week and hate the queue. "
      "what job am i actually meant for", "careers_fit_me"),
     ("ask_role_duties", {"role": ["director"]}, "my head of cs is on over 100k. is that normal "
@@ -263,6 +269,11 @@ def test_venting_and_news_ask_nothing(text):
     ("career_options", {}, "what do they usually start people on in customer service?",
      "ask_salary"),
     ("how_to_start", {}, "how do i start at a call centre with no experience?", "how_to_start"),
+    ("nlu_fallback", {}, "what jobs can i get with no degree after customer service",
+     "career_options"),
+    ("statement", {}, "I have been applying for months and not a peep back", "ask_job_search"),
+    ("why_leave", {}, "applied to 40 jobs outside cs and got ghosted by every one",
+     "ask_job_search"),
     # one side of staying or leaving, whichever word the classifier keyed on
     ("why_stay", {}, "and the cons of staying?", "why_leave"),
     ("why_leave", {}, "what are the downsides of leaving", "why_stay"),

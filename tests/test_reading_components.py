@@ -98,6 +98,12 @@ def test_the_level_a_move_starts_from_is_not_the_one_it_goes_to():
         "quality_assurance"]
 
 
+def test_of_two_levels_the_one_the_question_names_is_the_subject():
+    text = ("My manager said I'm 'not leadership material' because I'm quiet. That stung. "
+            "What do team leads actually need to be good at?")
+    assert roles_of(text, ("manager", "manager"), ("team_lead", "team leads")) == ["team_lead"]
+
+
 def test_reaching_a_level_is_news_to_congratulate():
     text = "made TL on the third go, whatever that says about me"
     m = message(text, "why_leave", 0.6, entities=[

@@ -59,7 +59,8 @@ FEELINGS: dict[str, list[str]] = {
               r"\btorn\b", r"\bstart (?:all )?over\b", r"\btoo late\b", r"\bpassed over\b",
               r"\bbor(?:ed|ing)\b", r"\bsame (?:\w+ ){0,3}every (?:call|day|shift)\b"],
     # "love how 'we're a family here' only comes up when they want unpaid overtime": sarcasm
-    "angry": [r"^\W*(?:i |just |gotta |don't you just )?love how\b", r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
+    "angry": [r"^\W*(?:i |just |gotta |don't you just )?love how\b",
+              r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
               r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
               r"\bsucks?\b", r"\bhell\b", r"\btoxic\b", r"\bmiserable\b", r"\bawful\b",
@@ -85,7 +86,9 @@ FEELINGS: dict[str, list[str]] = {
                  r"\blove (?:this|the|your) (?:post|article|blog|site|piece|advice)\b",
                  r"\bwhat a (?:read|post|article)\b", r"\bbookmark"],
     # "sorry for my bad english", "apologies for the long post": no fault to forgive
-    "sorry": [r"^\W*(?:sorry|apologies|i apologi[sz]e)\b(?! to hear\b)",
+    # ("sorry, i meant team lead" corrects, and needs no reassurance)
+    "sorry": [r"^\W*(?:sorry|apologies|i apologi[sz]e)\b(?! to hear\b)"
+              r"(?!,? (?:no|nope|i meant|i mean|meant|wrong|typo|my bad|not|autocorrect)\b)",
               r"\b(?:sorry|apologies) (?:for|about|if) (?:my|the|this|a|any|being|asking|"
               r"posting|rambling)\b"],
 }

@@ -20,16 +20,30 @@ SHORT_QUESTION = 7
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
 
 
+def _asking_sentences(text: str) -> list[re.Match[str]]:
+    """The sentences of a long message that ask something, when others only tell; else []."""
+    if len(text.split()) < LONG_WORDS:
+        return []
+    sentences = [m for m in _SENTENCE.finditer(text) if m.group().strip(" .!?…")]
+    asking = [i for i, m in enumerate(sentences) if asks_something(m.group().strip())]
+    if not asking or len(asking) == len(sentences):
+        return []
+    if len(sentences[asking[0]].group().split()) < SHORT_QUESTION and asking[0] > 0:
+        # "how does he even get in": what "in" is, is in the sentence before
+        asking.insert(0, asking[0] - 1)
+    return [sentences[i] for i in asking]
+
+
 def main_question(text: str) -> str | None:
     """The sentences of a long message that ask something, when others only tell; else None
     (read the message whole)."""
-    if len(text.split()) < LONG_WORDS:
-        return None
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .!?…")]
-    asking = [i for i, s in enumerate(sentences) if asks_something(s)]
-    if not asking or len(asking) == len(sentences):
-        return None
-    if len(sentences[asking[0]].split()) < SHORT_QUESTION and asking[0] > 0:
-        # "how does he even get in": what "in" is, is in the sentence before
-        asking.insert(0, asking[0] - 1)
-    return " ".join(sentences[i] for i in asking)
+    asking = _asking_sentences(text)
+    return " ".join(m.group().strip() for m in asking) if asking else None
+
+
+def in_main_question(text: str, start: int) -> bool:
+    """Whether the character at `start` is in the sentences that ask ("My manager said I'm
+    quiet. What do team leads need?": the team leads are, the manager is not); True when the
+    message is read whole."""
+    asking = _asking_sentences(text)
+    return not asking or any(m.start() <= start < m.end() for m in asking)

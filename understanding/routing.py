@@ -146,6 +146,17 @@ _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?!i\b|we\b|you\b|u\b)(?:[\w']+ ){1,3}"
                            r"(?:actually |really |even )?do\b"
                            r"(?! (?:to|for|if|about|with|in order)\b)")
+# "what jobs can i get with no degree after customer service": the careers people move into
+_JOBS_I_COULD_DO = re.compile(r"\bwhat (?:other |else |kind of |sort of |type of )?"
+                              r"(?:jobs?|careers?|roles?|work|positions?) "
+                              r"(?:can|could|would|should|might|do) "
+                              r"(?:i|you|someone|people|we|one)\b")
+# "applying for months and not a peep back", "ghosted after every interview": the job hunt is
+# what is hard, so what the documents say about applications and interviews
+_HUNT_STRUGGLE = re.compile(r"\bappl(?:y|ying|ied) (?:for|to) [^.!?]{0,40}\b(?:months?|weeks?|"
+                            r"ages|years?|\d+ (?:jobs?|roles?|positions?))\b|\bnot a peep\b|"
+                            r"\bno (?:replies|response|responses|callbacks?|interviews?)\b|"
+                            r"\bghosted\b|\bkeep getting rejected\b|\brejection after rejection\b")
 _STARTING_PAY = re.compile(r"\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|"
                            r"someone) (?:on|at)\b|\bstarting (?:pay|salary|wage|rate)\b")
 # "what do team leads actually need to be good at", "what makes a good supervisor": the level's
@@ -289,6 +300,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if _HOW_LONG.search(plain) and (roles or (refers_back(plain)
                                               and not entities.get("career"))):
         return "ask_years"  # "how long till I could be one?", "how long to get to the higher one"
+    if entities.get("career") and not roles and asks and _GET_INTO.search(plain) and not (
+            _PAY.search(plain)) and intent not in SOCIAL | {"start_plan", "ask_years"} and not (
+            intent.startswith("plan_")):
+        # "how do i get into IT helpdesk... if that counts", "could i move from this
+        # (escalations) into customer success": the career's own answer, whatever else was heard
+        return "skills_for_career"
     for entity, topic in NAMED_FACT_TOPICS.items():
         if entities.get(entity) and (unsure or intent in ("ask_role_duties", "followup")) and (
                 entity != "industry" or _WHAT_IS.search(plain)):
@@ -309,6 +326,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         in_us = "us" in (entities.get("region") or [])
         roles_named = [r for r in entities.get("role") or [] if in_us or r not in IN_PASSING]
         return "ask_salary" if roles_named else "ask_salary_region"
+    if _JOBS_I_COULD_DO.search(plain) and asks and not entities.get("career") and not roles and (
+            intent in CAREER_BEATS | {"ask_education"}):
+        return "career_options"  # "what jobs can i get with no degree after customer service"
+    if _HUNT_STRUGGLE.search(plain) and not entities.get("career") and intent in (
+            "nlu_fallback", STATEMENT, "why_leave", "why_stay", "steps_to_leave"):
+        return "ask_job_search"
     if _STARTING_PAY.search(plain) and asks and intent not in SOCIAL and not (
             entities.get("career") or entities.get("role")):
         return "ask_salary"  # "what do they usually start people on in customer service?"
@@ -327,11 +350,6 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             _JOB_HUNT.search(plain)) and not (
             _GET_INTO.search(plain)):
         return "ask_job_search"
-    if careers and not roles and asks and _GET_INTO.search(plain) and not _PAY.search(plain) and (
-            intent not in SOCIAL | {"start_plan", "ask_years"}) and not intent.startswith("plan_"):
-        # "how do i get into IT helpdesk... if that counts", "could i move from this into
-        # customer success": the career's own answer, whatever else the classifier heard
-        return "skills_for_career"
     asked_about_pay = bool(_PAY.search((main_question(text) or text).lower()))
     if careers and not roles and intent == "ask_salary" and asks and not asked_about_pay:
         return "skills_for_career"  # the pay was told of, the career is asked about
@@ -429,6 +447,19 @@ _WAY_OUT = re.compile(r"\bget(?:ting)? out\b|\bgot out\b|\bway out\b|"
 def talks_getting_out(text: str) -> bool:
     """Whether the message speaks of getting out of the job."""
     return bool(_WAY_OUT.search(text.lower()))
+
+
+# "i'm in retail customer service, 3 years", "been on the phones since 2019": who they are, which
+# no entry answers; the way on does
+_ABOUT_THEMSELVES = re.compile(r"^\W*(?:i'?m|im|i am|i've been|ive been|been|i work|i've worked|"
+                               r"ive worked|i have worked|currently)\b")
+SHORT_INTRODUCTION = 15
+
+
+def introduces_themselves(text: str) -> bool:
+    """Whether a short message only says who the person is ("i'm in retail cs, 3 years")."""
+    plain = text.lower()
+    return bool(_ABOUT_THEMSELVES.search(plain)) and len(plain.split()) <= SHORT_INTRODUCTION
 
 
 def talks_pay(text: str) -> bool:
