@@ -88,7 +88,9 @@ class CareersFitMeAnswer(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                kb: CareerKnowledge) -> dict[str, Any]:
-        skills = mentioned(tracker, "skill")
+        # strengths named, else the ones meant in their own words ("good with people and
+        # computers"), as the plan's form reads them
+        skills = mentioned(tracker, "skill") or mentioned(tracker, "skill_meant")
         if not skills:
             say(dispatcher, "utter_ask_strengths")
             return {}

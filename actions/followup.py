@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answers, registered
+from actions.careers import say_career
 from actions.clarify import intent_titles
 from actions.context import (
     CAREER_TOPICS,
@@ -24,11 +25,12 @@ from actions.context import (
     remember,
 )
 from actions.knowledge_base import knowledge
+from actions.ladder import say_role_duties
 from actions.replies import button, phrase, say
 from actions.salary import general_pay, region_pay, role_pay
 from actions.topics import PLACE_TOPICS
 from knowledge.repository import CareerKnowledge
-from understanding.followups import aspect_asked, unit_asked
+from understanding.followups import aspect_asked, list_items, unit_asked
 
 # "and the cons?" after the good sides, "and the upsides?" after the reasons to leave
 _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|worst)\b"),
@@ -107,6 +109,34 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
     return []
 
 
+def last_list(tracker: Tracker) -> list[str]:
+    """The items of the last list the bot gave in this conversation, as it named them."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and (items := list_items(event.get("text") or "")):
+            return items
+    return []
+
+
+def from_list(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowledge,
+              place: int) -> list[EventType] | None:
+    """The answer about the item at `place` of the last list, when it names a career, a level
+    or a region of the knowledge base; None when there is no such item."""
+    items = last_list(tracker)
+    if not items or not (-len(items) <= (place - 1 if place > 0 else place) < len(items)):
+        return None
+    name = items[place - 1 if place > 0 else place].lower()
+    for career in kb.careers():
+        if career.name.lower() == name:
+            return remember("skills_for_career", **say_career(dispatcher, kb, career))
+    for role in kb.ladder():
+        if role.name.lower() == name:
+            return remember("ask_role_duties", **say_role_duties(dispatcher, role))
+    for region in kb.regions():
+        if region.name.lower() == name:
+            return remember("ask_salary_region", **region_pay(dispatcher, kb, region.id, None))
+    return None
+
+
 class ActionFollowup(Action):
     def name(self) -> str:
         return "action_followup"
@@ -115,6 +145,14 @@ class ActionFollowup(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         text = (tracker.latest_message.get("text") or "").lower()
         topic = tracker.get_slot("last_topic") or ""
+        for place in mentioned(tracker, "ordinal"):
+            answered = from_list(dispatcher, tracker, knowledge(), int(place))
+            if answered is not None:
+                return answered
+            say(dispatcher, "utter_followup_without_topic",
+                [button("careers_to_move_into", "/career_options"),
+                 button("pay_by_level", "/ask_ladder")])
+            return []
         unit = unit_asked(text)
         named_place = mentioned(tracker, "region") or mentioned(tracker, "country") or \
             mentioned(tracker, "place")

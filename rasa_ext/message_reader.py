@@ -26,6 +26,7 @@ from understanding.focus import in_main_question, main_question
 from understanding.followups import (
     asks_next_level,
     compares,
+    ordinal_asked,
     refers_back,
     self_described,
     starting_point,
@@ -92,6 +93,10 @@ class MessageReader(GraphComponent):
         taken_back = corrected(text, found) + in_currency_names(text, found)
         found = [e for i, e in enumerate(found) if i not in taken_back]
         added: list[dict[str, Any]] = []
+        ordinal = ordinal_asked(text)
+        if ordinal is not None:
+            # "tell me more about the second one": that item of the last list (actions/followup.py)
+            added.append({"entity": "ordinal", "value": ordinal})
         if asks_next_level(text):
             # the level above the one named, else above the conversation's (actions/context.py)
             added.append({"entity": "next_level", "value": "above"})
@@ -117,7 +122,7 @@ class MessageReader(GraphComponent):
             felt = "success"  # "made team lead on my 4th try"
         if not asks and is_statement(name, confidence, felt):
             name = STATEMENT
-        routed = route(name, entities, text, asks)
+        routed = "followup" if ordinal is not None else route(name, entities, text, asks)
         if routed == "followup" and felt == TOLD:
             felt = None  # "sorry, I meant Canada not the US" is no story to thank them for
         added += [{"entity": "feeling", "value": felt}] if felt else []

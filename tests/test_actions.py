@@ -158,6 +158,11 @@ def test_careers_that_fit_the_persons_strengths(kb):
     best = kb.paths_for(["empathy", "conflict_resolution"])[0].career
     assert best.name in reply.text and reply.slot("career") == best.id
     assert answer("careers_fit_me").responses == ["utter_ask_strengths"]
+    # strengths in their own words ("good with people and computers"): the skills they mean
+    reply = answer("careers_fit_me", entities={"skill_meant": ["digital_fluency",
+                                                               "interpersonal_skills"]})
+    best = kb.paths_for(["digital_fluency", "interpersonal_skills"])[0].career
+    assert reply.responses == ["utter_careers_fit_me"] and best.name in reply.text
 
 
 def test_skills_for_a_career(kb):
@@ -290,6 +295,23 @@ def test_a_careers_pay_beside_the_first_level_is_the_careers(kb):
     reply = answer("ask_salary", entities={"career": "training", "role": "representative"})
     assert reply.responses == ["utter_salary_career_unknown"]
     assert usd(kb.role("representative").median_usd) not in reply.text
+
+
+def test_the_second_one_is_the_second_item_of_the_last_list(kb):
+    listing = run(answers()["career_options"], tracker("career_options")).text
+    second = kb.careers()[1]
+    t = tracker("followup", entities={"ordinal": 2}, text="tell me more about the second one")
+    t.events = [{"event": "bot", "text": listing}]
+    reply = run(ActionFollowup(), t)
+    assert reply.slot("career") == second.id and second.why_fit in reply.text
+    # the last level of the ladder, after the ladder
+    ladder = run(answers()["ask_ladder"], tracker("ask_ladder")).text
+    t = tracker("followup", entities={"ordinal": -1}, text="what about the last one")
+    t.events = [{"event": "bot", "text": ladder}]
+    assert run(ActionFollowup(), t).slot("role") == kb.ladder()[-1].id
+    # no list before: said plainly
+    t = tracker("followup", entities={"ordinal": 2}, text="the second one")
+    assert run(ActionFollowup(), t).responses == ["utter_followup_without_topic"]
 
 
 def test_the_downsides_of_a_career_the_documents_list_none_of_are_said_to_be_missing():

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from understanding.feelings import TOLD, asks_something, feeling, told
-from understanding.followups import asks_next_level, refers_back, self_described
+from understanding.followups import (
+    asks_next_level,
+    list_items,
+    ordinal_asked,
+    refers_back,
+    self_described,
+)
 from understanding.routing import corrected, in_currency_names, is_statement, route
 from understanding.unknowns import term_asked, unknown_job
 
@@ -274,6 +280,11 @@ def test_venting_and_news_ask_nothing(text):
     ("statement", {}, "I have been applying for months and not a peep back", "ask_job_search"),
     ("why_leave", {}, "applied to 40 jobs outside cs and got ghosted by every one",
      "ask_job_search"),
+    ("nlu_fallback", {}, "which country pays customer service the best", "ask_salary_region"),
+    ("ask_employers", {}, "where do call centre agents get paid the most?", "ask_salary_region"),
+    ("nlu_fallback", {}, "i'm good with people and computers", "careers_fit_me"),
+    ("nlu_fallback", {}, "thats not what i asked", "deny"),
+    ("statement", {}, "you're not listening", "deny"),
     # one side of staying or leaving, whichever word the classifier keyed on
     ("why_stay", {}, "and the cons of staying?", "why_leave"),
     ("why_leave", {}, "what are the downsides of leaving", "why_stay"),
@@ -325,6 +336,9 @@ def test_only_a_long_message_that_asks_nothing_is_told():
                 "with the uncomfortable. So take a chance on me.")
     assert not told("I have 5 years in customer service and I want to move into HR. What "
                     "skills do I need?")  # all of it asks
+    # asking about one's own experience tells it
+    assert told("is it normal to feel like this after 2 years on the phones?")
+    assert told("does anyone else get the sunday scaries before a week of calls")
 
 
 def test_a_correction_takes_back_the_subject_it_negates():
@@ -370,6 +384,23 @@ def test_us_dollars_names_a_currency_not_a_place():
     assert in_currency_names(text, found) == [0]
     assert in_currency_names("pay in the us", [{"entity": "region", "value": "us",
                                                 "start": 11, "end": 13}]) == []
+
+
+@pytest.mark.parametrize("text, place", [
+    ("tell me more about the second one", 2), ("number 3 please", 3), ("the last option", -1),
+    ("second", 2), ("ok what about the 4th career", 4), ("option 1", 1),
+    # a first step or a first job is no item of a list
+    ("what should i do first", None), ("my first job was in retail", None),
+])
+def test_the_place_in_a_list_a_message_points_at(text, place):
+    assert ordinal_asked(text) == place
+
+
+def test_the_items_of_a_list_as_a_reply_names_them():
+    assert list_items("Careers:\n• Sales and account management\n• Quality assurance\nSources") == [
+        "Sales and account management", "Quality assurance"]
+    assert list_items("1. Customer Service Representative: 0-1 years, US median $36,000") == [
+        "Customer Service Representative"]
 
 
 def test_the_level_above_and_the_role_a_person_says_they_have():

@@ -199,6 +199,13 @@ def feeling(text: str) -> str | None:
     return None
 
 
+# Asking about one's own experience is telling it too: "is it normal to feel this drained after
+# two years?", "does anyone else dread Mondays on the phones?"
+_SHARES_EXPERIENCE = re.compile(r"\bi (?:feel|felt)\b|\bi'?m feeling\b|\bfeel(?:s|ing)? like i\b|"
+                                r"\bis it (?:normal|just me|only me)\b|\bdoes anyone else\b|"
+                                r"\banyone else (?:feel|get|have|hate|dread)\b")
+
+
 def told(text: str) -> bool:
     """Whether the message tells something at length: without asking anything, or, in a long
     message, in a sentence about the person besides what it asks ("I didn't know anything
@@ -206,6 +213,8 @@ def told(text: str) -> bool:
     chance on me.")."""
     words = len(text.split())
     if words >= TOLD_WORDS and not asks_something(text):
+        return True
+    if _SHARES_EXPERIENCE.search(_plain(text)):
         return True
     sentences = [s for s in _SENTENCE.findall(text) if s.strip(" .!?…")]
     if words >= TOLD_WORDS and len(sentences) >= 3 and not asks_something(sentences[-1]):

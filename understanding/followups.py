@@ -107,6 +107,42 @@ def aspect_asked(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# "tell me more about the second one", "number 3", "the last option": an item of the list the
+# bot just gave (careers, levels, regions)
+_ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+                  "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7,
+                  "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "last": -1}
+_ORDINAL = re.compile(
+    r"(?<!my )(?<!our )(?<!your )(?<!his )(?<!her )(?<!their )"
+    r"\b(?P<word>" + "|".join(_ORDINAL_WORDS) + r")\s+(?:one|option|career|job|role|level|"
+    r"item|choice|on (?:the|that|your) list)\b"
+    r"|^\W*(?:the\s+)?(?P<alone>" + "|".join(_ORDINAL_WORDS) + r")\W*$"
+    r"|\b(?:number|no\.?|option|#)\s?(?P<digit>[1-9])\b")
+ORDINAL_WORDS = 10
+
+
+def ordinal_asked(text: str) -> int | None:
+    """The place in the last list a short message points at (1-based; -1 for the last)."""
+    plain = text.lower()
+    if len(plain.split()) > ORDINAL_WORDS:
+        return None
+    match = _ORDINAL.search(plain)
+    if not match:
+        return None
+    if match.group("digit"):
+        return int(match.group("digit"))
+    return _ORDINAL_WORDS[match.group("word") or match.group("alone")]
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:•|\d+\.)\s*(?P<item>[^:(\n]+?)\s*(?:[:(]|$)", re.MULTILINE)
+
+
+def list_items(text: str) -> list[str]:
+    """The items of a list a reply gives, each as it names it ("• Sales and account management",
+    "2. Customer Service Associate: 1-3 years")."""
+    return [m.group("item").strip() for m in _LIST_ITEM.finditer(text)]
+
+
 _WORTH = re.compile(r"\bworth (?:it|the|doing|going)\b|\bworthwhile\b")
 
 

@@ -157,6 +157,21 @@ _HUNT_STRUGGLE = re.compile(r"\bappl(?:y|ying|ied) (?:for|to) [^.!?]{0,40}\b(?:m
                             r"ages|years?|\d+ (?:jobs?|roles?|positions?))\b|\bnot a peep\b|"
                             r"\bno (?:replies|response|responses|callbacks?|interviews?)\b|"
                             r"\bghosted\b|\bkeep getting rejected\b|\brejection after rejection\b")
+# "which country pays customer service the best", "where do agents earn the most": pay by place
+_WHERE_PAY_IS_BEST = re.compile(r"\b(?:which|what) (?:country|countries|region|regions|places?|"
+                                r"part of the world)\b[^.?!]*\b(?:pay|pays|paid|salar\w*|earn\w*|"
+                                r"wages?|money)\b|\bwhere (?:do|does|can|would) [^.?!]{0,30}\b"
+                                r"(?:earn|get paid|make|pay)\b[^.?!]{0,15}\b(?:most|best|more|"
+                                r"highest)\b")
+# "i'm good with people and computers", "i love solving problems": strengths in their own words
+_GOOD_AT = re.compile(r"\bi'?m (?:really |pretty |quite )?(?:good|great|decent|strong|skilled|"
+                      r"talented) (?:with|at)\b|\bi (?:really )?(?:like|love|enjoy) (?:working "
+                      r"with|helping|solving|fixing|organi[sz]ing|teaching|training|explaining)\b")
+# "that's not what I asked", "you're not listening": the last answer missed
+_MISSED = re.compile(r"\bnot what i (?:asked|meant|said|wanted)\b|\byou(?:'re| are) not "
+                     r"(?:listening|understanding|getting it)\b|\b(?:wrong|useless) answer\b|"
+                     r"\b(?:doesn't|does not|didn't|did not) answer (?:my|the) question\b|"
+                     r"\byou (?:didn't|did not|don't) understand\b")
 _STARTING_PAY = re.compile(r"\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|"
                            r"someone) (?:on|at)\b|\bstarting (?:pay|salary|wage|rate)\b")
 # "what do team leads actually need to be good at", "what makes a good supervisor": the level's
@@ -278,6 +293,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if _THANKS.search(plain) and not asks and intent != STATEMENT and (
             len(plain.split()) <= THANKS_WORDS):
         return "thanks"  # a thank-you to others in a thread was read as a statement before
+    if _MISSED.search(plain) and len(plain.split()) <= THANKS_WORDS:
+        return "deny"  # sorry, and how to ask again
     if intent in SOCIAL:
         return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
     if side := _SIDE_OF.search(plain):
@@ -332,6 +349,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if _HUNT_STRUGGLE.search(plain) and not entities.get("career") and intent in (
             "nlu_fallback", STATEMENT, "why_leave", "why_stay", "steps_to_leave"):
         return "ask_job_search"
+    if _WHERE_PAY_IS_BEST.search(plain) and not roles and not entities.get("career") and not any(
+            entities.get(k) for k in ("region", "country", "place")) and intent not in SOCIAL:
+        return "ask_salary_region"  # the places the documents give figures for
+    if _GOOD_AT.search(plain) and not entities.get("career") and intent in (
+            "nlu_fallback", STATEMENT, "why_leave", "why_stay", "transferable_skills"):
+        return "careers_fit_me"
     if _STARTING_PAY.search(plain) and asks and intent not in SOCIAL and not (
             entities.get("career") or entities.get("role")):
         return "ask_salary"  # "what do they usually start people on in customer service?"
