@@ -45,6 +45,10 @@ from understanding.unknowns import term_asked, unknown_job
     ("new job starts monday, so excited", "success"),  # news first
     ("honestly so relieved the training is over", "glad"),
     ("love how 'we're a family' only comes up when they want unpaid overtime", "angry"),
+    ("they treat us like robots and count our toilet breaks", "angry"),
+    ("honestly at my wits end with this place, what now", "exhausted"),
+    ("so disappointed, didn't get the TL job again", "sad"),
+    ("i actually love my job, is that weird", "glad"),
     ("Great post, really well written and spot on about the metrics.", "grateful"),
     ("sorry for my bad english", "sorry"),
     ("Sorry if this is the wrong place to ask, first time posting here", "sorry"),
