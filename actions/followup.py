@@ -52,7 +52,11 @@ ASPECT_TOPICS = {("pay", None): "ask_salary",
                  ("skills", "career"): "skills_for_career", ("skills", "role"): "ask_role_duties",
                  ("skills", None): "transferable_skills",
                  ("duties", "career"): "skills_for_career", ("duties", None): "ask_role_duties",
-                 ("cons", None): "why_leave", ("pros", None): "why_stay"}
+                 ("cons", None): "why_leave", ("pros", None): "why_stay",
+                 # "how do I start?": what to add for a career, the way up to a level, else
+                 # the steps out
+                 ("start", "career"): "skills_for_career", ("start", "role"): "ask_years",
+                 ("start", None): "steps_to_leave"}
 
 
 def aspect_topic(aspect: str, kind: str | None) -> str | None:

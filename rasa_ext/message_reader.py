@@ -25,6 +25,7 @@ from understanding.feelings import TOLD, asks_something, feeling, promoted_to, t
 from understanding.focus import in_main_question, main_question
 from understanding.followups import (
     asks_next_level,
+    aspect_asked,
     compares,
     ordinal_asked,
     refers_back,
@@ -122,7 +123,9 @@ class MessageReader(GraphComponent):
             felt = "success"  # "made team lead on my 4th try"
         if not asks and is_statement(name, confidence, felt):
             name = STATEMENT
-        routed = "followup" if ordinal is not None else route(name, entities, text, asks)
+        # "tell me more about the second one", "how do I start?": the conversation's subject
+        leans_back = ordinal is not None or aspect_asked(text) == "start"
+        routed = "followup" if leans_back else route(name, entities, text, asks)
         if routed == "followup" and felt == TOLD:
             felt = None  # "sorry, I meant Canada not the US" is no story to thank them for
         added += [{"entity": "feeling", "value": felt}] if felt else []

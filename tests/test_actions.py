@@ -253,6 +253,11 @@ def test_a_follow_up_asking_another_side_keeps_the_subject(kb):
     lead = kb.role("team_lead")
     assert reply.slot("last_topic") == "ask_years"
     assert f"{lead.years_low}-{lead.years_high} years" in reply.text
+    # "how do I start?" after a career: what to add for it
+    slots = {"last_topic": "skills_for_career", "career": "hr_recruitment"}
+    reply = run(ActionFollowup(), tracker("followup", text="how do i start", slots=slots))
+    assert reply.slot("last_topic") == "skills_for_career"
+    assert reply.slot("career") == "hr_recruitment"
     # "and the cons?" after a level's duties: the downsides the documents give of the work
     slots = {"last_topic": "ask_role_duties", "role": "team_lead"}
     reply = run(ActionFollowup(), tracker("followup", text="and the cons?", slots=slots))

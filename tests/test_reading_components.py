@@ -104,6 +104,12 @@ def test_of_two_levels_the_one_the_question_names_is_the_subject():
     assert roles_of(text, ("manager", "manager"), ("team_lead", "team leads")) == ["team_lead"]
 
 
+def test_how_do_i_start_leans_on_the_conversation():
+    m = message("how do i start", "nlu_fallback", 0.4)
+    MessageReader().process([m])
+    assert m.get(INTENT)["name"] == "followup"
+
+
 def test_reaching_a_level_is_news_to_congratulate():
     text = "made TL on the third go, whatever that says about me"
     m = message(text, "why_leave", 0.6, entities=[

@@ -92,14 +92,17 @@ _ASPECTS = [("pay", r"\b(?:pay|paid|salary|salaries|wages?|earn\w*|money|make)\b
             ("cons", r"\b(?:cons|downsides?|negatives?|drawbacks?|disadvantages?|bad sides?|"
                      r"worst part)\b"),
             ("pros", r"\b(?:pros|upsides?|positives?|advantages?|benefits?|good sides?|"
-                     r"best part)\b")]
+                     r"best part)\b"),
+            ("start", r"^\W*(?:ok |so |and |but )?(?:how|where) (?:do|would|should|can) i "
+                      r"(?:even )?(?:start|begin|get started)\W*$|^\W*(?:what(?:'s| is) )?"
+                      r"(?:the )?first steps?\W*$")]
 _aspects = [(aspect, re.compile(pattern)) for aspect, pattern in _ASPECTS]
 ASPECT_WORDS = 8
 
 
 def aspect_asked(text: str) -> str | None:
     """The side of the conversation's subject a short follow-up asks about ("pay", "years",
-    "skills", "duties", "cons", "pros"), if exactly one."""
+    "skills", "duties", "cons", "pros", "start"), if exactly one."""
     plain = text.lower()
     if len(plain.split()) > ASPECT_WORDS:
         return None
