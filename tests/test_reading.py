@@ -340,6 +340,9 @@ def test_only_a_long_message_that_asks_nothing_is_told():
                 "with the uncomfortable. So take a chance on me.")
     assert not told("I have 5 years in customer service and I want to move into HR. What "
                     "skills do I need?")  # all of it asks
+    # a story and a question run together in one sentence
+    assert told("been on the phones for six years now and honestly i have had enough of the "
+                "shouting so what should i even do next")
     # asking about one's own experience tells it
     assert told("is it normal to feel like this after 2 years on the phones?")
     assert told("does anyone else get the sunday scaries before a week of calls")

@@ -118,6 +118,7 @@ TOLD_WORDS = 7
 # about the person: the answer then starts by acknowledging it.
 STORY_WORDS = 20
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
+_CLAUSE = re.compile(r"[,;:]\s*|\s+(?:but|and|so|because|cause|cuz)\s+", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|we|our)\b")
 
 _QUESTION_START = re.compile(
@@ -233,9 +234,12 @@ def told(text: str) -> bool:
         # "Now everything is timed. Everything. You spend too much time on the phone? Straight
         # to jail.": a question in the middle of a story that ends as one is rhetorical
         return True
+    # people run a story and a question together in one sentence ("6 years on the phones and
+    # honestly i've had enough of it so what should i do"): its clauses are read too
+    clauses = [c for s in sentences for c in _CLAUSE.split(s) if c.strip(" .!?…")]
     return words >= STORY_WORDS and any(
-        len(s.split()) >= TOLD_WORDS - 1 and _FIRST_PERSON.search(_plain(s))
-        and not asks_something(s) for s in sentences)
+        len(c.split()) >= TOLD_WORDS - 1 and _FIRST_PERSON.search(_plain(c))
+        and not asks_something(c) for c in clauses)
 
 
 # Words in quotes are someone else's ("Then she said: 'why don't you give me your CV?'"): a
