@@ -236,7 +236,7 @@ def told(text: str) -> bool:
         return True
     # people run a story and a question together in one sentence ("6 years on the phones and
     # honestly i've had enough of it so what should i do"): its clauses are read too
-    clauses = [c for s in sentences for c in _CLAUSE.split(s) if c.strip(" .!?…")]
+    clauses = sentences + [c for s in sentences for c in _CLAUSE.split(s) if c.strip(" .!?…")]
     return words >= STORY_WORDS and any(
         len(c.split()) >= TOLD_WORDS - 1 and _FIRST_PERSON.search(_plain(c))
         and not asks_something(c) for c in clauses)
