@@ -55,6 +55,10 @@ def MEDIAN_HOURLY(kb):  # noqa: N802
     return kb.pay("median_hourly").figure.low
 
 
+def SECOND_CAREER(kb):  # noqa: N802  (the second career the bot lists)
+    return kb.careers()[1].id
+
+
 def AUSTRALIA_LOW(kb):  # noqa: N802
     return kb.region("australia").pay[0].low
 
@@ -171,6 +175,15 @@ CONVERSATIONS = [
     ("from one level to another", [
         ("how many years to go from a basic agent to manager", A(["ask_years"], role="manager"))]),
     ("thanks, not a skill", [("thanks for listening, really", {"expect": "social"})]),
+    # an item of the list just given; how to start on the career talked about
+    ("the second career, then how to start", [
+        ("what careers do people go into after customer service", A(["career_options"])),
+        ("tell me more about the second one", A(["skills_for_career"], career=SECOND_CAREER)),
+        ("how do i start", A(["skills_for_career"], career=SECOND_CAREER))]),
+    ("a missed answer", [("what does a team lead make", A(["ask_salary"], role="team_lead")),
+                         ("thats not what i asked", {"expect": "social"})]),
+    ("strengths in one's own words", [("i'm good with people and computers",
+                                       A(["careers_fit_me"]))]),
     ("remarks about an accent", [("my TL keeps making jokes about my accent in huddles",
                                   SIGNPOST)]),
 ]
@@ -182,6 +195,9 @@ def test_the_bot_meets_people_as_they_write(bot, kb, name, turns):
     for said, label in turns:
         if callable(label.get("figure")):
             label = {**label, "figure": label["figure"](kb)}
+        if any(callable(v) for v in (label.get("subjects") or {}).values()):
+            label = {**label, "subjects": {k: v(kb) if callable(v) else v
+                                           for k, v in label["subjects"].items()}}
         turn = bot.send(sender, said)
         verdict = judge(label, turn)
         assert verdict.passed, f"{said!r}: {verdict.reason}; replies {turn.texts}"
