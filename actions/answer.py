@@ -36,7 +36,10 @@ REDIRECTS = {("how_to_start", "role"): "ask_years",
              # "is it worth it?" right after a degree's cost is about the degree; after a
              # level, it is that level against the one below
              ("why_stay", "ask_education"): "ask_education",
-             ("why_stay", "role"): "compare_roles"}
+             ("why_stay", "role"): "compare_roles",
+             # "how long do they take?", "what do they cost?" after certifications: theirs
+             ("ask_years", "ask_education"): "ask_education",
+             ("ask_salary", "ask_education"): "ask_education"}
 
 # An intent read with less confidence than UNSURE loses to an entry of another topic at least
 # CLOSE_ENTRY close (cosine similarity) and closer than the intent's confidence: chosen on the

@@ -302,6 +302,14 @@ def test_a_careers_pay_beside_the_first_level_is_the_careers(kb):
     assert usd(kb.role("representative").median_usd) not in reply.text
 
 
+def test_how_long_or_how_much_after_certifications_is_about_them(kb):
+    # "how long do they take" after certifications: read as the years to a level, it is theirs
+    reply = answer("ask_years", text="how long do they take",
+                   slots={"last_topic": "ask_education"})
+    assert reply.slot("last_topic") == "ask_education"
+    assert reply.responses == ["utter_topic_ask_education"]
+
+
 def test_the_second_one_is_the_second_item_of_the_last_list(kb):
     listing = run(answers()["career_options"], tracker("career_options")).text
     second = kb.careers()[1]

@@ -288,6 +288,8 @@ def test_venting_and_news_ask_nothing(text):
     ("ask_employers", {}, "where do call centre agents get paid the most?", "ask_salary_region"),
     ("nlu_fallback", {}, "i'm good with people and computers", "careers_fit_me"),
     ("nlu_fallback", {}, "thats not what i asked", "deny"),
+    ("help", {}, "what should i do", "career_options"),
+    ("help", {}, "what can you do?", "help"),
     ("statement", {}, "you're not listening", "deny"),
     # one side of staying or leaving, whichever word the classifier keyed on
     ("why_stay", {}, "and the cons of staying?", "why_leave"),
@@ -398,6 +400,7 @@ def test_us_dollars_names_a_currency_not_a_place():
     ("second", 2), ("ok what about the 4th career", 4), ("option 1", 1),
     # a first step or a first job is no item of a list
     ("what should i do first", None), ("my first job was in retail", None),
+    ("what's a good first job after the call centre", None),
 ])
 def test_the_place_in_a_list_a_message_points_at(text, place):
     assert ordinal_asked(text) == place

@@ -117,8 +117,8 @@ _ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd"
                   "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "last": -1}
 _ORDINAL = re.compile(
     r"(?<!my )(?<!our )(?<!your )(?<!his )(?<!her )(?<!their )"
-    r"\b(?P<word>" + "|".join(_ORDINAL_WORDS) + r")\s+(?:one|option|career|job|role|level|"
-    r"item|choice|on (?:the|that|your) list)\b"
+    r"\b(?P<word>" + "|".join(_ORDINAL_WORDS) + r")\s+(?:one|option|item|choice|on (?:the|that|"
+    r"your) list|(?:career|job|role|level)(?=\s*(?:[?.!,]|$|you\b|on (?:the|that|your) list)))"
     r"|^\W*(?:the\s+)?(?P<alone>" + "|".join(_ORDINAL_WORDS) + r")\W*$"
     r"|\b(?:number|no\.?|option|#)\s?(?P<digit>[1-9])\b")
 ORDINAL_WORDS = 10

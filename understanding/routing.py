@@ -259,7 +259,7 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # of customer service?", "I want to get out of customer service" ask how, not why;
         # "I finally got out last year" asks nothing and stays as it was read
         return "steps_to_leave"
-    if _ADVICE.search(plain) and intent in ("why_leave", "why_stay", "nlu_fallback",
+    if _ADVICE.search(plain) and intent in ("why_leave", "why_stay", "nlu_fallback", "help",
                                              STATEMENT) and not entities.get("career") and (
             not _PROMOTION.search(plain)):
         # "6 years on the phones, I'm exhausted... what could I even do?": the ways out;
