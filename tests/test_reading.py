@@ -289,6 +289,12 @@ def test_venting_and_news_ask_nothing(text):
     ("nlu_fallback", {}, "i'm good with people and computers", "careers_fit_me"),
     ("nlu_fallback", {}, "thats not what i asked", "deny"),
     ("help", {}, "what should i do", "career_options"),
+    ("ask_role_duties", {"role": ["manager"]}, "cheers for that, genuinely more useful than my "
+     "last 1:1 with my manager", "thanks"),
+    ("why_leave", {}, "you sound exactly like the scripts im trying to escape. useless", "abuse"),
+    ("nlu_fallback", {}, "my son needs an iphone, can you do an early upgrade on my line",
+     "out_of_scope"),
+    ("why_leave", {}, "this job is a joke and the customers are useless", "why_leave"),
     ("help", {}, "what can you do?", "help"),
     ("statement", {}, "you're not listening", "deny"),
     # one side of staying or leaving, whichever word the classifier keyed on

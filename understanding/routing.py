@@ -60,9 +60,11 @@ _CHANGE_TARGET = re.compile(
 _CUSTOMERS_REQUEST = re.compile(
     r"\bmake (?:a|my) payment\b|\bpay (?:my|the|a) bill\b|\btrack (?:my|an|the) "
     r"(?:order|parcel|package|delivery)\b|\b(?:cancel|close) my (?:account|subscription|order|"
-    r"contract)\b|\breset my password\b|\bwhere(?: is|'s|s) my (?:order|parcel|package|refund)\b|"
+    r"contract)\b|\breset my password\b|\b(?:an? )?(?:early )?upgrade (?:on |to )?my (?:line|phone|"
+    r"plan|contract|account)\b|\b(?:change|update) (?:the |my )?(?:address|details|card) on my\b|"
+    r"\bwhere(?: is|'s|s) my (?:order|parcel|package|refund)\b|"
     r"^\W*i (?:want|need) (?:a|my) refund\b")
-CUSTOMERS_REQUEST_WORDS = 8
+CUSTOMERS_REQUEST_WORDS = 14
 _ASKS_FOR_A_PERSON = re.compile(
     r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the )?"
     r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
@@ -120,7 +122,7 @@ _GREETING_ONLY = re.compile(r"^\W*(?:hello|hi|hey|hiya|greetings|dear)\s+(?:all|
 # word in it reads as ("listening" is a skill)
 _THANKS = re.compile(r"^\W*(?:thanks|thank (?:you|u)|thx|ty|cheers|much appreciated|"
                      r"appreciate (?:it|that|this|you))\b")
-THANKS_WORDS = 8
+THANKS_WORDS = 14  # "cheers for that, genuinely more useful than my last 1:1 with my manager"
 # "the cons of staying", "downsides to leaving": one side of staying or leaving
 _SIDE_OF = re.compile(r"\b(?P<side>pros|cons|upsides?|downsides?|negatives?|positives?|benefits|"
                       r"drawbacks|advantages|disadvantages) (?:of|to|about|in) (?P<act>staying|"
@@ -246,6 +248,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             return "ask_ladder"  # the ladder's answer names the level above (actions/ladder.py)
         return "followup" if refers_back(plain) else intent
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
+    if intent != "abuse" and _INSULT.search(plain) and _AT_THE_BOT.search(plain) and not (
+            _OTHERS.search(plain)) and len(plain.split()) < LONG_FOR_AN_INSULT + 2 and (
+            "?" not in plain):
+        # "you sound exactly like the scripts im trying to escape. useless": at the bot, whatever
+        # the words around the insult read as
+        return "abuse"
     if _CHANGE_TARGET.search(plain) and entities.get("career"):
         return "start_plan"  # "change my target to project management": the plan, rebuilt
     if _INTERVIEW.search(plain):
