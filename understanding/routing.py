@@ -174,8 +174,9 @@ _MISSED = re.compile(r"\bnot what i (?:asked|meant|said|wanted)\b|\byou(?:'re| a
                      r"(?:listening|understanding|getting it)\b|\b(?:wrong|useless) answer\b|"
                      r"\b(?:doesn't|does not|didn't|did not) answer (?:my|the) question\b|"
                      r"\byou (?:didn't|did not|don't) understand\b")
-_STARTING_PAY = re.compile(r"\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|"
-                           r"someone) (?:on|at)\b|\bstarting (?:pay|salary|wage|rate)\b")
+# "what do they start people on": the starting pay
+_START_ON = r"\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|someone) (?:on|at)\b"
+_STARTING_PAY = re.compile(_START_ON + r"|\bstarting (?:pay|salary|wage|rate)\b")
 # "what do team leads actually need to be good at", "what makes a good supervisor": the level's
 # focus (its own answer), not the careers that fit the person
 _ROLE_NEEDS = re.compile(r"\bwhat (?:do|does|would) (?:an? |the )?[\w' ]{1,30}? need\b|"
@@ -188,9 +189,7 @@ _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|wage|wages|money|in
                   r"|\bgoing rate\b|\bmedian\b"
                   # an amount: "she's on over 100k"
                   r"|\$?\b\d{2,3}(?:k|,000)\b"
-                  # "what do they start people on": the starting pay
-                  r"|\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|someone) "
-                  r"(?:on|at)\b"
+                  r"|" + _START_ON +
                   r"|\bmakes?\b(?=\s*(?:$|[?.!,$\d]|money|(?:a|an|per) (?:year|hour|month|week)|"
                   r"annually|yearly|hourly|on average|in\b|at\b|as\b|there\b|starting|"
                   r"roughly|about|around|these days|now|(?:way |a lot |much )?(?:more|less)\b|"
