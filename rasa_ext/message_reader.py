@@ -32,13 +32,8 @@ from understanding.followups import (
     self_described,
     starting_point,
 )
-from understanding.routing import (
-    STATEMENT,
-    corrected,
-    in_currency_names,
-    is_statement,
-    route,
-)
+from understanding.routing import corrected, in_currency_names, is_statement, route
+from understanding.social import STATEMENT
 from understanding.unknowns import term_asked, unknown_job
 
 

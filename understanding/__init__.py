@@ -2,8 +2,8 @@
 message asks anything, and which subject decides the question. Pure Python, used by the NLU
 components in rasa_ext/ and tested on its own."""
 
-from understanding.routing import STATEMENT
 from understanding.safety import CRISIS, SIGNPOSTED
+from understanding.social import STATEMENT
 
 # Intents decided by these readings rather than learnt by the classifier: their training
 # examples only give the classifier their shape, and tests/safety/messages.yml and the

@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from understanding.feelings import TOLD
 from understanding.focus import main_question
 from understanding.followups import compares, refers_back, unit_asked
-
-STATEMENT = "statement"
+from understanding.social import STATEMENT, social_reading
 
 # Intents that ignore a named career: the career's own answer (why it fits, the skills that
 # carry over into it, what to add) is what the person asked for.
@@ -53,23 +52,6 @@ _WHAT_ABOUT = re.compile(r"^(?:ok |okay |so |and |hmm |right )*(?:what|how) abou
 _CHANGE_TARGET = re.compile(
     r"\b(?:change|switch|swap|move|set|update)\b.*\b(?:target|goal|career|plan|aim)\b"
     r"|\b(?:target|goal|plan)\b.*\b(?:to|into|for)\b.*\binstead\b|\binstead\b.*\bplan\b")
-# What people type at phone menus and support bots to reach a person.
-# A company's customer who took the bot for that company's service ("MAKE A PAYMENT", "track my
-# order"): short, and about an account or an order. Said in passing by an agent ("customers
-# calling to make a payment all day"), it is longer and stays what it was read as.
-_CUSTOMERS_REQUEST = re.compile(
-    r"\bmake (?:a|my) payment\b|\bpay (?:my|the|a) bill\b|\btrack (?:my|an|the) "
-    r"(?:order|parcel|package|delivery)\b|\b(?:cancel|close) my (?:account|subscription|order|"
-    r"contract)\b|\breset my password\b|\b(?:an? )?(?:early )?upgrade (?:on |to )?my (?:line|phone|"
-    r"plan|contract|account)\b|\b(?:change|update) (?:the |my )?(?:address|details|card) on my\b|"
-    r"\bwhere(?: is|'s|s) my (?:order|parcel|package|refund)\b|"
-    r"^\W*i (?:want|need) (?:a|my) refund\b")
-CUSTOMERS_REQUEST_WORDS = 14
-_ASKS_FOR_A_PERSON = re.compile(
-    r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the )?"
-    r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
-    r"supervisor)\b"
-    r"|^\W*(?:representative|operator|human|real person|live agent|agent please)\W*$")
 # The questions of a job interview, as people quote them
 _INTERVIEW = re.compile(r"\bwhy should (?:we|i|they) hire you\b|\btell me about yourself\b|"
                         r"\bwhere do you see yourself\b|\b(?:greatest|biggest) weakness\b|"
@@ -103,26 +85,6 @@ _COUNTS_AS = re.compile(r"\b(?:counts? as|considered(?: as)?|seen as|recogni[sz]
 _GETTING_IN = re.compile(r"\bapply(?:ing)? (?:for|to) (?:a )?(?:call cent\w+|cs|customer "
                          r"service|contact cent\w+)\b|\bget (?:a job )?in(?:to)? (?:a )?(?:call "
                          r"cent\w+|cs|customer service)\b")
-# A long message the classifier reads as abuse, with no insult in it, is venting: insults to
-# the bot are mostly short, and the long ones call it names.
-LONG_FOR_AN_INSULT = 12
-_INSULT = re.compile(r"\b(?:useless|stupid|idiot|dumb|moron|worthless|trash|garbage|pathetic|"
-                     r"joke|piece of|sh\*t|shit|crap|rubbish|suck|sucks|brain ?dead|thick|"
-                     r"waste of)\b")
-# Who an insult is aimed at: the people of the job, or the bot
-_OTHERS = re.compile(r"\b(?:people|customers?|callers?|clients?|boss(?:es)?|managers?|supervisors?|"
-                     r"management|company|companies|coworkers?|colleagues?|they|them|everyone|"
-                     r"humans?|karens?)\b")
-_AT_THE_BOT = re.compile(r"\b(?:you|u|ur|your|you're|youre|yourself|bot|chatbot|machine|software|"
-                         r"code|app|this thing|this chat|ai)\b")
-# "Hello bloggers!", "hi all": a greeting and nothing else
-_GREETING_ONLY = re.compile(r"^\W*(?:hello|hi|hey|hiya|greetings|dear)\s+(?:all|everyone|everybody|"
-                            r"bloggers|folks|guys|team|there|friends|people|reddit|y'?all)\W*$")
-# "thanks for listening i guess", "cheers for that": a short thank-you to the bot, whatever a
-# word in it reads as ("listening" is a skill)
-_THANKS = re.compile(r"^\W*(?:thanks|thank (?:you|u)|thx|ty|cheers|much appreciated|"
-                     r"appreciate (?:it|that|this|you))\b")
-THANKS_WORDS = 14  # "cheers for that, genuinely more useful than my last 1:1 with my manager"
 # "the cons of staying", "downsides to leaving": one side of staying or leaving
 _SIDE_OF = re.compile(r"\b(?P<side>pros|cons|upsides?|downsides?|negatives?|positives?|benefits|"
                       r"drawbacks|advantages|disadvantages) (?:of|to|about|in) (?P<act>staying|"
@@ -169,11 +131,6 @@ _WHERE_PAY_IS_BEST = re.compile(r"\b(?:which|what) (?:country|countries|region|r
 _GOOD_AT = re.compile(r"\bi'?m (?:really |pretty |quite )?(?:good|great|decent|strong|skilled|"
                       r"talented) (?:with|at)\b|\bi (?:really )?(?:like|love|enjoy) (?:working "
                       r"with|helping|solving|fixing|organi[sz]ing|teaching|training|explaining)\b")
-# "that's not what I asked", "you're not listening": the last answer missed
-_MISSED = re.compile(r"\bnot what i (?:asked|meant|said|wanted)\b|\byou(?:'re| are) not "
-                     r"(?:listening|understanding|getting it)\b|\b(?:wrong|useless) answer\b|"
-                     r"\b(?:doesn't|does not|didn't|did not) answer (?:my|the) question\b|"
-                     r"\byou (?:didn't|did not|don't) understand\b")
 # "what do they start people on": the starting pay
 _START_ON = r"\bstart (?:you|people|new \w+|newbies|staff|agents|us|me|them|someone) (?:on|at)\b"
 _STARTING_PAY = re.compile(_START_ON + r"|\bstarting (?:pay|salary|wage|rate)\b")
@@ -247,12 +204,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             return "ask_ladder"  # the ladder's answer names the level above (actions/ladder.py)
         return "followup" if refers_back(plain) else intent
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
-    if intent != "abuse" and _INSULT.search(plain) and _AT_THE_BOT.search(plain) and not (
-            _OTHERS.search(plain)) and len(plain.split()) < LONG_FOR_AN_INSULT + 2 and (
-            "?" not in plain):
-        # "you sound exactly like the scripts im trying to escape. useless": at the bot, whatever
-        # the words around the insult read as
-        return "abuse"
+    if (social := social_reading(intent, plain, asks)) is not None:
+        return social
     if _CHANGE_TARGET.search(plain) and entities.get("career"):
         return "start_plan"  # "change my target to project management": the plan, rebuilt
     if _INTERVIEW.search(plain):
@@ -276,32 +229,12 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         return "careers_fit_me"
     if asks and intent not in SOCIAL and _COUNTS_AS.search(plain):
         return "how_to_start" if _GETTING_IN.search(plain) else "transferable_skills"
-    if _ASKS_FOR_A_PERSON.search(plain):
-        return "bot_challenge"  # "speak to a representative!": say it is a bot, kindly
-    if _CUSTOMERS_REQUEST.search(plain) and len(plain.split()) <= CUSTOMERS_REQUEST_WORDS:
-        # "MAKE A PAYMENT": outside what the bot knows, and the company helps with an order
-        # or an account (the out-of-scope reply says both)
-        return "out_of_scope"
     if roles and not entities.get("career") and asks and _ROLE_NEEDS.search(plain) and (
             intent not in SOCIAL):
         return "ask_role_duties"
     if _WHAT_THEY_DO.search(plain) and not entities.get("career") and (
             entities.get("role") or refers_back(plain)):
         return "ask_role_duties"  # "and what do they actually do?", never "what can you do"
-    if _GREETING_ONLY.search(plain):
-        return "greet"  # "Hello bloggers!": a greeting to the reader, whatever else it reads as
-    if intent == "abuse" and (
-            (len(plain.split()) >= LONG_FOR_AN_INSULT and not _INSULT.search(plain))
-            or (_OTHERS.search(plain) and not _AT_THE_BOT.search(plain))):
-        # "People are the worst. Most people are braindead.": venting about the job's people,
-        # not an insult to the bot; nor is a long message ("Finally off the Help Desk. Oh no
-        # you're not. If you're in my field, you're never off the help desk.")
-        return STATEMENT
-    if _THANKS.search(plain) and not asks and intent != STATEMENT and (
-            len(plain.split()) <= THANKS_WORDS):
-        return "thanks"  # a thank-you to others in a thread was read as a statement before
-    if _MISSED.search(plain) and len(plain.split()) <= THANKS_WORDS:
-        return "deny"  # sorry, and how to ask again
     if intent in SOCIAL:
         return intent  # "wait, is this a live agent or a bot?" stays a question about the bot
     if side := _SIDE_OF.search(plain):
