@@ -69,7 +69,8 @@ def test_the_feeling_a_message_names(text, felt):
                                   "top paying jobs after call centre",
                                   "right? so what do i do next",
                                   "do you know how long it takes?",
-                                  "wfh with kids is hard. or is AI going to take the wfh jobs"])
+                                  "wfh with kids is hard. or is AI going to take the wfh jobs",
+                                  "summarize this book for my english class"])
 def test_questions_and_requests_ask_something(text):
     assert asks_something(text)
 
@@ -295,6 +296,9 @@ def test_venting_and_news_ask_nothing(text):
     ("nlu_fallback", {}, "my son needs an iphone, can you do an early upgrade on my line",
      "out_of_scope"),
     ("why_leave", {}, "this job is a joke and the customers are useless", "why_leave"),
+    ("out_of_scope", {}, "can you tell me a joke about cats", "out_of_scope"),
+    ("statement", {}, "please stop charging my credit card for your app", "out_of_scope"),
+    ("nlu_fallback", {}, "this bot is rubbish", "abuse"),
     ("help", {}, "what can you do?", "help"),
     ("statement", {}, "you're not listening", "deny"),
     # one side of staying or leaving, whichever word the classifier keyed on

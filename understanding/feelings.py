@@ -165,7 +165,9 @@ _ASKING = re.compile(
     r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she)\b"
     r"|(?:^|[,.;:!?]\s*|\b(?:so|ok|okay|pls|please|nah|lol)\s+)(?:name|list|show|"
     r"give|tell|help|wipe|delete|clear|erase|remove|skip|move|start|restart|continue|finish|go|"
-    r"let's|lets|take me|send|explain|compare)\b"
+    r"let's|lets|take me|send|explain|compare|"
+    # requests from outside the bot's field ask too: "summarize this book for my english class"
+    r"summari[sz]e|write|translate|fix|order|book|play|sing|draw|calculate|solve|find me|remind)\b"
     # a wish is a request too: "I want to move into project management"
     # a question word opening a clause ("hey so what does a TL make", "ok, which companies"), or
     # followed by what makes it a question ("how much", "what does"); not a relative clause

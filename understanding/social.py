@@ -19,6 +19,7 @@ _CUSTOMERS_REQUEST = re.compile(
     r"contract)\b|\breset my password\b|\b(?:an? )?(?:early )?upgrade (?:on |to )?my (?:line|phone|"
     r"plan|contract|account)\b|\b(?:change|update) (?:the |my )?(?:address|details|card) on my\b|"
     r"\bwhere(?: is|'s|s) my (?:order|parcel|package|refund)\b|"
+    r"\bstop charging (?:me|my)\b|\bcharg(?:ed|ing) my (?:credit |debit )?card\b|"
     r"^\W*i (?:want|need) (?:a|my) refund\b")
 CUSTOMERS_REQUEST_WORDS = 14
 _ASKS_FOR_A_PERSON = re.compile(
@@ -32,6 +33,14 @@ LONG_FOR_AN_INSULT = 12
 _INSULT = re.compile(r"\b(?:useless|stupid|idiot|dumb|moron|worthless|trash|garbage|pathetic|"
                      r"joke|piece of|sh\*t|shit|crap|rubbish|suck|sucks|brain ?dead|thick|"
                      r"waste of)\b")
+# An insult said to the bot, whatever the classifier heard: "you sound like the scripts. useless",
+# "this bot is rubbish"; not "can you tell me a joke"
+_INSULTS_THE_BOT = re.compile(
+    r"\b(?:you(?:'re| are| r)|youre|ur|u r|(?:this|the) (?:bot|thing|chat|app)(?:'s| is)?)"
+    r"(?: (?:so|such|really|just|completely|totally|actually|literally|the most))*"
+    r" (?:useless|stupid|an? idiot|dumb|a moron|worthless|trash|garbage|pathetic|a joke|"
+    r"rubbish|brain ?dead|a waste of)\b|\byou suck\b"
+    r"|[.!,]\s*(?:useless|pathetic|rubbish|garbage|worthless)\W*$")
 # Who an insult is aimed at: the people of the job, or the bot
 _OTHERS = re.compile(r"\b(?:people|customers?|callers?|clients?|boss(?:es)?|managers?|supervisors?|"
                      r"management|company|companies|coworkers?|colleagues?|they|them|everyone|"
@@ -57,8 +66,8 @@ def social_reading(intent: str, plain: str, asks: bool) -> str | None:
     """The social intent a lower-cased message is, when its words say so over `intent`; else
     None."""
     words = len(plain.split())
-    if intent != "abuse" and _INSULT.search(plain) and _AT_THE_BOT.search(plain) and not (
-            _OTHERS.search(plain)) and words < LONG_FOR_AN_INSULT + 2 and "?" not in plain:
+    if intent != "abuse" and _INSULTS_THE_BOT.search(plain) and not _OTHERS.search(plain) and (
+            words < LONG_FOR_AN_INSULT + 2 and "?" not in plain):
         # "you sound exactly like the scripts im trying to escape. useless": at the bot, whatever
         # the words around the insult read as
         return "abuse"
