@@ -13,7 +13,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import continues, last_subject, matches, mentioned, remember
+from actions.clarify import intent_titles
+from actions.context import (
+    PAY_TOPICS,
+    PLACE_TOPICS,
+    asks_of_the_last_place,
+    continues,
+    last_subject,
+    matches,
+    mentioned,
+    remember,
+)
 from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.replies import button, say
@@ -118,6 +128,12 @@ class Answer(Action, metaclass=ABCMeta):
             say(dispatcher, "utter_job_unknown", [button("careers_to_move_into", "/career_options"),
                                                   button("which_fits_me", "/careers_fit_me")],
                 job=job[0], careers=", ".join(c.name for c in kb.careers()))
+            return []
+        if self.topic not in PAY_TOPICS | PLACE_TOPICS and asks_of_the_last_place(tracker):
+            # "which industries hire the most there" after Hungary's pay: not given by country
+            say(dispatcher, "utter_topic_not_by_place",
+                [button("pay_in_that_country", "/ask_salary_region"),
+                 button("what_can_you_do", "/help")], topic=intent_titles().get(self.topic, ""))
             return []
         closer = closer_entry(tracker, self.topic)
         if closer is not None:

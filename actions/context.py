@@ -3,6 +3,7 @@ carry the conversation's last role, place and career (so "and a manager?" works)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -14,6 +15,11 @@ from understanding.followups import refers_back
 # The topics whose answers are about a career: after them, "they" and "there" mean the career.
 CAREER_TOPICS = {"skills_for_career", "careers_fit_me", "transferable_skills", "career_timeline"}
 ROLE_TOPICS = {"ask_salary", "ask_years", "ask_role_duties", "compare_roles"}
+# The topics whose answers depend on the place: pay, and the facts that name countries
+# ("Canada, Australia and the UK use points-based immigration").
+PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
+PLACE_TOPICS = {"ask_visa", "ask_remote"}
+_THERE = re.compile(r"\b(?:there|in that country|over there)\b")
 # Entities that are remembered in a slot of the same name.
 CONTEXT_SLOTS = ("role", "region", "country", "career", "industry")
 
@@ -77,6 +83,16 @@ def place(tracker: Tracker) -> tuple[str | None, str | None]:
     if region or country:
         return (region[0] if region else None), (country[0] if country else None)
     return tracker.get_slot("region"), tracker.get_slot("country")
+
+
+def asks_of_the_last_place(tracker: Tracker) -> bool:
+    """Whether the message asks about the place the last answer gave pay for ("which industries
+    hire the most there" after Hungary's pay), naming no place of its own."""
+    text = (tracker.latest_message.get("text") or "").lower()
+    return (tracker.get_slot("last_topic") == "ask_salary_region"
+            and bool(tracker.get_slot("region") or tracker.get_slot("country"))
+            and bool(_THERE.search(text))
+            and not any(mentioned(tracker, k) for k in ("region", "country", "place")))
 
 
 def remember(topic: str, **values: Any) -> list[EventType]:

@@ -18,6 +18,8 @@ from actions.careers import say_career
 from actions.clarify import intent_titles
 from actions.context import (
     CAREER_TOPICS,
+    PAY_TOPICS,
+    PLACE_TOPICS,
     ROLE_TOPICS,
     current,
     last_subject,
@@ -28,7 +30,6 @@ from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
 from actions.replies import button, phrase, say
 from actions.salary import general_pay, region_pay, role_pay
-from actions.topics import PLACE_TOPICS
 from knowledge.repository import CareerKnowledge
 from understanding.followups import aspect_asked, list_items, unit_asked
 
@@ -37,7 +38,6 @@ _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|wor
                             "why_leave"),
                "why_leave": (re.compile(r"\b(?:pros|upsides?|good|positives?|best)\b"),
                              "why_stay")}
-PAY_TOPICS = {"ask_salary", "ask_salary_region", "compare_roles"}
 CURRENCIES = {"usd": "USD", "eur": "EUR"}
 # The topics that answer about a career or a role, and the answer a follow-up naming one gets
 # when the last topic answers about neither.
@@ -91,6 +91,14 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
         # regional figures come in the local currency with US dollars where the source has them;
         # a region with no figures ("and in dollars?" after Canada) has none in any unit
         return remember("ask_salary_region", **region_pay(dispatcher, kb, region, None))
+    if topic in PAY_TOPICS and region and region != "us" and unit in ("hour", "month"):
+        # "how much is that an hour" after Australia: its figures are a year's; the US hourly
+        # figures are no answer for Australia
+        say(dispatcher, "utter_no_figure_for", [button("pay_by_level", "/ask_ladder"),
+                                                button("pay_by_country", "/ask_salary_region")],
+            what=phrase("followup.region_pay_in_unit", region=kb.region(region).name,
+                        unit=unit_words(unit)))
+        return remember("ask_salary_region", region=region)
     role_id = current(tracker, "role")
     if topic in PAY_TOPICS and role_id and unit == "usd" and region in (None, "us"):
         # a level's figures are US dollars already: the same figures, not another list

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
-from actions.context import matches, mentioned
+from actions.context import PLACE_TOPICS, matches, mentioned
 from actions.replies import bullets, figures, phrase, plan_button, say, sources
 from knowledge.records import Citation, Fact, Figure
 from knowledge.repository import CareerKnowledge, UnknownEntry
@@ -28,9 +28,6 @@ ONE_FACT_AT = 0.5
 ONE_FACT_MARGIN = 0.08
 
 
-# Topics whose facts name countries themselves ("Canada, Australia and the UK use points-based
-# immigration"): a country asked about picks the facts that name it.
-PLACE_TOPICS = {"ask_visa", "ask_remote"}
 
 
 def names_place(names: list[str], text: str) -> bool:

@@ -287,6 +287,15 @@ def test_pay_in_dollars_after_a_place_without_figures_or_a_levels_us_pay(kb):
     assert usd(kb.role("team_lead").median_usd) in reply.text
 
 
+def test_an_hourly_figure_after_a_places_yearly_pay_is_said_to_be_missing(kb):
+    # "how much is that an hour" after Australia: not the US hourly figures in its place
+    t = tracker("followup", text="how much is that an hour",
+                slots={"last_topic": "ask_salary_region", "region": "australia"})
+    reply = run(ActionFollowup(), t)
+    assert reply.responses == ["utter_no_figure_for"] and "Australia" in reply.text
+    assert "$" not in reply.text
+
+
 def test_a_level_after_pay_in_a_place_is_that_levels_pay_there(kb):
     # "and a manager there?" after pay in Japan: not by level, so Japan's figures, said so
     t = tracker("followup", entities={"role": "manager"}, text="and a manager there?",
@@ -300,6 +309,17 @@ def test_a_careers_pay_beside_the_first_level_is_the_careers(kb):
     reply = answer("ask_salary", entities={"career": "training", "role": "representative"})
     assert reply.responses == ["utter_salary_career_unknown"]
     assert usd(kb.role("representative").median_usd) not in reply.text
+
+
+def test_a_topic_asked_of_the_last_place_says_it_is_not_given_by_place():
+    # "which industries hire the most there" after Hungary's pay
+    reply = answer("ask_industries", text="which industries hire the most there",
+                   slots={"last_topic": "ask_salary_region", "region": "eastern_europe",
+                          "country": "hungary"})
+    assert reply.responses == ["utter_topic_not_by_place"]
+    # the same question with no place before it is answered
+    reply = answer("ask_industries", text="which industries hire the most there")
+    assert reply.responses != ["utter_topic_not_by_place"]
 
 
 def test_how_long_or_how_much_after_certifications_is_about_them(kb):

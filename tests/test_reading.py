@@ -299,6 +299,14 @@ def test_venting_and_news_ask_nothing(text):
     ("out_of_scope", {}, "can you tell me a joke about cats", "out_of_scope"),
     ("statement", {}, "please stop charging my credit card for your app", "out_of_scope"),
     ("nlu_fallback", {}, "this bot is rubbish", "abuse"),
+    # pay waved away, told in passing beside a level; AI named beside a level
+    ("ask_salary", {"career": ["quality_assurance"]},
+     "forget the pay. what would i need for QA instead", "skills_for_career"),
+    ("why_stay", {"role": ["team_lead"]}, "another centre offered me more money and less calls "
+     "but i love my TL. whats actually good about staying in cs", "why_stay"),
+    ("ask_role_duties", {"role": ["team_lead"]}, "really? my TL reckons the whole floor will be "
+     "bots in 5 yrs", "ask_ai"),
+    ("why_stay", {"role": ["team_lead"]}, "is TL worth it for the extra money?", "ask_salary"),
     ("help", {}, "what can you do?", "help"),
     ("statement", {}, "you're not listening", "deny"),
     # one side of staying or leaving, whichever word the classifier keyed on
@@ -414,6 +422,11 @@ def test_us_dollars_names_a_currency_not_a_place():
 ])
 def test_the_place_in_a_list_a_message_points_at(text, place):
     assert ordinal_asked(text) == place
+
+
+def test_the_move_talked_about_is_pointed_back_at():
+    assert refers_back("how long would the switch take")
+    assert refers_back("is the move worth it")
 
 
 def test_the_items_of_a_list_as_a_reply_names_them():

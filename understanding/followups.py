@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 _BACK = re.compile(r"\b(?:they|them|their|it|its|that|those|this|there|one|he|she|his|her|"
-                   r"the (?:role|job|position|career|field|level)|that (?:role|job|level|career))"
+                   r"the (?:role|job|position|career|field|level|switch|move|change|transition)|"
+                   r"that (?:role|job|level|career))"
                    r"\b|^(?:and|what about|how about|same)\b")
 # What a unit question asks for; a currency the sources never use is "other".
 _UNITS = [("hour", r"\b(?:per|an|a|by the|each) hour\b|\bhourly\b|/ ?h(?:ou)?r\b"),

@@ -138,6 +138,9 @@ _STARTING_PAY = re.compile(_START_ON + r"|\bstarting (?:pay|salary|wage|rate)\b"
 # focus (its own answer), not the careers that fit the person
 _ROLE_NEEDS = re.compile(r"\bwhat (?:do|does|would) (?:an? |the )?[\w' ]{1,30}? need\b|"
                          r"\bwhat makes (?:an? |the )?(?:good|great)\b")
+_STAYING = re.compile(r"\bstay(?:ing)?\b")
+_PAY_WAVED = re.compile(r"\b(?:forget|never ?mind|ignore|screw|not about) (?:about )?(?:the )?"
+                        r"(?:pay|money|salary|wages?)\b")
 _IN_DOLLARS = re.compile(r"\b(?:us|u\.s\.) dollars?\b")
 _ABOUT_ME = re.compile(r"\b(?:i|i'm|im|i am|i've|my)\b")
 # "make" is pay only where an amount could follow ("what do HR people make?", "make in the
@@ -191,7 +194,8 @@ def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
 def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
           asks: bool = True) -> str:
     """The intent to answer with: `intent`, unless the subject named says otherwise."""
-    plain = text.lower()
+    # "forget the pay. what would i need for QA instead": pay waved away is not asked about
+    plain = _PAY_WAVED.sub(" ", text.lower())
     unsure = intent in ROLE_BEATS
     if unit_asked(plain) and not entities.get("role") and not entities.get("career") and (
             _IN_DOLLARS.search(plain) or not any(entities.get(k) for k in ("region", "country"))):
@@ -242,6 +246,10 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # downsides of leaving are what staying keeps
         bad, of_staying = side.group("side") in _BAD_SIDES, side.group("act") == "staying"
         return "why_leave" if bad == of_staying else "why_stay"
+    if _NAMES_AI.search(plain) and intent in ROLE_BEATS | {"ask_role_duties", "why_leave"} and (
+            not entities.get("career")) and not _WHAT_THEY_DO.search(plain):
+        # "my TL reckons the whole floor will be bots in 5 yrs": AI, the level is who said it
+        return "ask_ai"
     if intent in ("why_leave", "why_stay", "nlu_fallback", STATEMENT):
         if (_LOSING_ONES_JOB.search(plain) and asks) or _JOBS_GOING.search(plain):
             # replaced by AI: what the sources say about AI; otherwise the jobs' outlook
@@ -303,7 +311,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         return "careers_fit_me"  # "I'm good at troubleshooting and pretty patient"
     careers = entities.get("career") or []
     one_role = len(set(entities.get("role") or [])) == 1
-    if (careers or roles) and _PAY.search(plain) and (
+    asked_about_pay = bool(_PAY.search(_PAY_WAVED.sub(" ", (main_question(text) or text).lower())))
+    if (careers or roles) and asked_about_pay and (
             intent in {"followup", "ask_role_duties", "ask_years"}
             or (intent == "compare_roles" and one_role)):
         # "and how much do marketing people make", "supervisors make way more than me, what's
@@ -313,7 +322,6 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             _JOB_HUNT.search(plain)) and not (
             _GET_INTO.search(plain)):
         return "ask_job_search"
-    asked_about_pay = bool(_PAY.search((main_question(text) or text).lower()))
     if careers and not roles and intent == "ask_salary" and asks and not asked_about_pay:
         return "skills_for_career"  # the pay was told of, the career is asked about
     if careers and not roles and intent in CAREER_BEATS and (asks or intent != STATEMENT):
@@ -325,7 +333,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if roles and not careers and intent in ROLE_OVER_CAREER_TOPICS and asks:
         return "ask_role_duties"
     if roles and not careers and intent in ROLE_BEATS and (asks or intent != STATEMENT):
-        if _PAY.search(plain):
+        if intent == "why_stay" and _STAYING.search(plain):
+            return intent  # "i love my TL. whats actually good about staying in cs"
+        if asked_about_pay:
             return "ask_salary"
         if _STUDY.search(plain):
             return "ask_education"  # "is a bachelors worth it to become a manager"
@@ -437,7 +447,7 @@ _TOPIC_WORDS = [
     ("ask_remote", r"\bfrom home\b|\bremote(?:ly)?\b|\bwfh\b|\bhybrid\b"),
     ("ask_tools", r"\btools?\b|\bsoftware\b|\bcrm\b|\bsystems? (?:to|i) (?:learn|know)\b"),
     ("ask_visa", r"\bvisas?\b|\bimmigrat|\bwork abroad\b|\bmove abroad\b"),
-    ("ask_ai", r"\bai\b|\bartificial intelligence\b|\brobots?\b|\bautomat|\bchatbots?\b"),
+    ("ask_ai", r"\bai\b|\bartificial intelligence\b|\brobots?\b|\bautomat|\b(?:chat)?bots?\b"),
     ("ask_education", _STUDY_WORDS),
     ("ask_job_search", r"\bresume\b|\bcv\b|\bcover letter\b|\binterviews?\b|\blinkedin\b"),
 ]
