@@ -404,6 +404,17 @@ def test_a_job_named_where_a_pay_question_puts_one(text, job):
     assert unknown_job(text) == job
 
 
+def test_us_as_a_pronoun_is_no_place():
+    text = "do they get paid more than us"
+    start = text.index(" us") + 1
+    found = [{"entity": "region", "value": "us", "start": start, "end": start + 2}]
+    assert in_currency_names(text, found) == [0]
+    text = "what do reps make in the US"
+    start = text.index("US")
+    assert in_currency_names(text, [{"entity": "region", "value": "us", "start": start,
+                                     "end": start + 2}]) == []
+
+
 def test_us_dollars_names_a_currency_not_a_place():
     text = "whats that in us dollars"
     start = text.index(" us ") + 1

@@ -312,7 +312,7 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     careers = entities.get("career") or []
     one_role = len(set(entities.get("role") or [])) == 1
     asked_about_pay = bool(_PAY.search(_PAY_WAVED.sub(" ", (main_question(text) or text).lower())))
-    if (careers or roles) and asked_about_pay and (
+    if (careers or roles) and _PAY.search(plain) and (
             intent in {"followup", "ask_role_duties", "ask_years"}
             or (intent == "compare_roles" and one_role)):
         # "and how much do marketing people make", "supervisors make way more than me, what's
@@ -359,11 +359,24 @@ def corrected(text: str, entities: Sequence[Mapping[str, object]]) -> list[int]:
 
 
 def in_currency_names(text: str, entities: Sequence[Mapping[str, object]]) -> list[int]:
-    """Indexes of the places that only name a currency ("US dollars"), not where the pay is."""
+    """Indexes of the places that only name a currency ("US dollars"), not where the pay is,
+    or are no place at all: "do they get paid more than us" is the pronoun."""
     plain = text.lower()
-    ends = [e.get("end") for e in entities]
-    return [i for i, end in enumerate(ends)
-            if isinstance(end, int) and re.match(r"\s*dollars?\b", plain[end:])]
+    found = []
+    for i, e in enumerate(entities):
+        start, end = e.get("start"), e.get("end")
+        if not isinstance(end, int) or not isinstance(start, int):
+            continue
+        if re.match(r"\s*dollars?\b", plain[end:]) or (
+                text[start:end] == "us" and _BEFORE_PRONOUN_US.search(plain[:start])):
+            found.append(i)
+    return found
+
+
+# the words "us" follows as a pronoun, written in lower case: "more than us", "they pay us"
+_BEFORE_PRONOUN_US = re.compile(r"\b(?:than|for|to|of|with|like|pay|pays|paid|give|gives|tell|"
+                                r"let|help|make|makes|treat|treats|hire|hires|all of|both of|most "
+                                r"of|some of|none of|none|people like)\s+$")
 
 
 _ONE_FACT = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|how long|which (?:countries|"
