@@ -307,6 +307,7 @@ def test_venting_and_news_ask_nothing(text):
     ("ask_role_duties", {"role": ["team_lead"]}, "really? my TL reckons the whole floor will be "
      "bots in 5 yrs", "ask_ai"),
     ("why_stay", {"role": ["team_lead"]}, "is TL worth it for the extra money?", "ask_salary"),
+    ("nlu_fallback", {}, "do they get paid more than us", "ask_salary"),
     ("help", {}, "what can you do?", "help"),
     ("statement", {}, "you're not listening", "deny"),
     # one side of staying or leaving, whichever word the classifier keyed on

@@ -138,6 +138,7 @@ _STARTING_PAY = re.compile(_START_ON + r"|\bstarting (?:pay|salary|wage|rate)\b"
 # focus (its own answer), not the careers that fit the person
 _ROLE_NEEDS = re.compile(r"\bwhat (?:do|does|would) (?:an? |the )?[\w' ]{1,30}? need\b|"
                          r"\bwhat makes (?:an? |the )?(?:good|great)\b")
+SHORT_PAY_QUESTION = 10
 _STAYING = re.compile(r"\bstay(?:ing)?\b")
 _PAY_WAVED = re.compile(r"\b(?:forget|never ?mind|ignore|screw|not about) (?:about )?(?:the )?"
                         r"(?:pay|money|salary|wages?)\b")
@@ -303,6 +304,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if _GOOD_AT.search(plain) and not entities.get("career") and intent in (
             "nlu_fallback", STATEMENT, "why_leave", "why_stay", "transferable_skills"):
         return "careers_fit_me"
+    if intent in ("nlu_fallback", STATEMENT) and asks and _PAY.search(plain) and refers_back(
+            plain) and len(plain.split()) <= SHORT_PAY_QUESTION:
+        return "ask_salary"  # "do they get paid more than us": the pay of what was talked about
     if _STARTING_PAY.search(plain) and asks and intent not in SOCIAL and not (
             entities.get("career") or entities.get("role")):
         return "ask_salary"  # "what do they usually start people on in customer service?"
