@@ -308,6 +308,8 @@ def test_venting_and_news_ask_nothing(text):
      "bots in 5 yrs", "ask_ai"),
     ("why_stay", {"role": ["team_lead"]}, "is TL worth it for the extra money?", "ask_salary"),
     ("nlu_fallback", {}, "do they get paid more than us", "ask_salary"),
+    ("nlu_fallback", {"role": ["director"]}, "my head of cs let slip she's on over 100k. is that "
+     "normal for a director of customer service", "ask_salary"),
     ("help", {}, "what can you do?", "help"),
     ("statement", {}, "you're not listening", "deny"),
     # one side of staying or leaving, whichever word the classifier keyed on

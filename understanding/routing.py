@@ -339,7 +339,7 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if roles and not careers and intent in ROLE_BEATS and (asks or intent != STATEMENT):
         if intent == "why_stay" and _STAYING.search(plain):
             return intent  # "i love my TL. whats actually good about staying in cs"
-        if asked_about_pay:
+        if _PAY.search(plain):
             return "ask_salary"
         if _STUDY.search(plain):
             return "ask_education"  # "is a bachelors worth it to become a manager"
