@@ -26,8 +26,11 @@ from understanding.routing import (
 )
 
 # A statement is answered with an entry only when it is clearly about it: a higher bar than a
-# question's (actions/search.py), since nobody asked.
-ABOUT_AT = 0.5
+# question's (actions/search.py), since nobody asked. On the dev sets, the entries statements
+# reached at 0.5 were mostly loosely related fact blocks ("Now everything is timed... Straight to
+# jail" got "Demoralizing calls"; "it's well paid but soul-destroying" got "Low pay"), the
+# closest at 0.67: an acknowledgement and the way on serve those better.
+ABOUT_AT = 0.7
 NEXT_AFTER_SUCCESS = [button("resume_and_interview_tips", "/ask_job_search"),
                       button("pay_by_level", "/ask_ladder")]
 NEXT_OTHERWISE = [button("careers_to_move_into", "/career_options"),

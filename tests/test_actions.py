@@ -452,6 +452,16 @@ def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb)
     assert reply.slot("last_topic") != "ask_ladder"
 
 
+def test_a_statement_gets_an_entry_only_when_it_is_clearly_about_it(kb):
+    # "Now everything is timed. Everything.": a loosely related fact is no reply to a vent
+    loose = run(ActionStatement(), tracker("statement", text="now everything is timed",
+                                           matches=[("fact:why_leave/demoralizing_calls", 0.6)]))
+    assert loose.responses == ["utter_acknowledge_said", "utter_statement_next"]
+    close = run(ActionStatement(), tracker("statement", text="the calls are so demoralising",
+                                           matches=[("fact:why_leave/demoralizing_calls", 0.8)]))
+    assert kb.fact("why_leave", "demoralizing_calls").title in close.text
+
+
 def test_someone_saying_who_they_are_gets_the_way_on_not_an_entry_it_resembles():
     reply = run(ActionStatement(), tracker(
         "statement", text="i'm in retail customer service, 3 years",
