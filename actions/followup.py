@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import answers, registered
+from actions.answer import SUBJECTS, answers, registered
 from actions.careers import say_career
 from actions.clarify import intent_titles
 from actions.context import (
@@ -134,18 +134,16 @@ def from_list(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnow
     """The answer about the item at `place` of the last list, when it names a career, a level
     or a region of the knowledge base; None when there is no such item."""
     items = last_list(tracker)
-    if not items or not (-len(items) <= (place - 1 if place > 0 else place) < len(items)):
+    index = place - 1 if place > 0 else place  # -1: the last
+    if not -len(items) <= index < len(items):
         return None
-    name = items[place - 1 if place > 0 else place].lower()
-    for career in kb.careers():
-        if career.name.lower() == name:
-            return remember("skills_for_career", **say_career(dispatcher, kb, career))
-    for role in kb.ladder():
-        if role.name.lower() == name:
-            return remember("ask_role_duties", **say_role_duties(dispatcher, role))
-    for region in kb.regions():
-        if region.name.lower() == name:
-            return remember("ask_salary_region", **region_pay(dispatcher, kb, region.id, None))
+    name = items[index]
+    if career_id := kb.resolve("CAREER", name):
+        return remember("skills_for_career", **say_career(dispatcher, kb, kb.career(career_id)))
+    if role_id := kb.resolve("ROLE", name):
+        return remember("ask_role_duties", **say_role_duties(dispatcher, kb.role(role_id)))
+    if region_id := kb.resolve("REGION", name):
+        return remember("ask_salary_region", **region_pay(dispatcher, kb, region_id, None))
     return None
 
 
@@ -173,8 +171,7 @@ class ActionFollowup(Action):
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
-        elif (aspect := aspect_asked(text)) and not any(
-                mentioned(tracker, k) for k in ("role", "career", "region", "country", "place")):
+        elif (aspect := aspect_asked(text)) and not any(mentioned(tracker, k) for k in SUBJECTS):
             kind = last_subject(tracker)
             side = aspect_topic(aspect, kind)
             if side is None:

@@ -245,7 +245,7 @@ def test_a_follow_up_asking_another_side_keeps_the_subject(kb):
     slots = {"last_topic": "career_timeline", "career": "hr_recruitment"}
     reply = run(ActionFollowup(), tracker("followup", text="and the pay?", slots=slots))
     assert reply.responses == ["utter_salary_career_unknown"]
-    assert "Human resources" in reply.text
+    assert kb.career("hr_recruitment").name in reply.text
     # "how long does that take?" after a level's pay: the years to that level
     slots = {"last_topic": "ask_salary", "role": "team_lead"}
     reply = run(ActionFollowup(), tracker("followup", text="how long does that take?",
@@ -292,7 +292,8 @@ def test_an_hourly_figure_after_a_places_yearly_pay_is_said_to_be_missing(kb):
     t = tracker("followup", text="how much is that an hour",
                 slots={"last_topic": "ask_salary_region", "region": "australia"})
     reply = run(ActionFollowup(), t)
-    assert reply.responses == ["utter_no_figure_for"] and "Australia" in reply.text
+    assert reply.responses == ["utter_no_figure_for"]
+    assert kb.region("australia").name in reply.text
     assert "$" not in reply.text
 
 
@@ -347,11 +348,11 @@ def test_the_second_one_is_the_second_item_of_the_last_list(kb):
     assert run(ActionFollowup(), t).responses == ["utter_followup_without_topic"]
 
 
-def test_the_downsides_of_a_career_the_documents_list_none_of_are_said_to_be_missing():
+def test_the_downsides_of_a_career_the_documents_list_none_of_are_said_to_be_missing(kb):
     slots = {"last_topic": "skills_for_career", "career": "hr_recruitment"}
     reply = run(ActionFollowup(), tracker("followup", text="what about the downsides", slots=slots))
     assert reply.responses == ["utter_no_figure_for"]
-    assert "downsides of working in Human resources" in reply.text
+    assert f"downsides of working in {kb.career('hr_recruitment').name}" in reply.text
 
 
 def test_an_id_the_knowledge_base_does_not_have_gets_a_plain_reply():
