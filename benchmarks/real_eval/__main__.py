@@ -5,8 +5,8 @@ model), sends every message of ../shared/real_messages/messages.tsv over the RES
 person, then the messages of written.yml (the same style, written for the project: a second dev
 set that was never tuned against while it was being written) and of forum.yml (messages taken
 from public forum and blog posts of call-centre workers, each with its source), and every
-conversation of conversations.yml and of forum.yml turn by turn, reads what the bot did from the
-tracker, and judges it against the labels (LABELS.md, judge.py).
+conversation of conversations.yml, forum.yml and fresh.yml turn by turn, reads what the bot did
+from the tracker, and judges it against the labels (LABELS.md, judge.py).
 
 A quarter of the real messages (the held-out split: sha1 of the text, divisible by 4) is never
 looked at while tuning: its figure is the honest one, and its failures are not listed.
@@ -51,6 +51,8 @@ from tests.servers import server_env, start_actions, start_rasa
 
 HERE = Path(__file__).parent
 HELD_OUT_EVERY = 4
+# fresh.yml: conversations written blind to the bot's rules, first measured before any tuning
+CONVERSATION_GROUPS = ("conversations", "forum conversations", "fresh conversations")
 
 
 def key_of(text: str) -> str:
@@ -70,7 +72,7 @@ def read_messages(path: Path) -> list[tuple[str, str]]:
 
 @dataclass
 class Result:
-    group: str  # "dev", "held-out", "written", "forum", "conversations" or "forum conversations"
+    group: str  # "dev", "held-out", "written", "forum" or one of CONVERSATION_GROUPS
     topic: str
     said: str
     label: dict[str, Any]
@@ -244,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
                + [("forum", m) for m in forum["messages"]])
     conversations = ([("conversations", c) for c in
                       yaml.safe_load((HERE / "conversations.yml").read_text())["conversations"]]
-                     + [("forum conversations", c) for c in forum["conversations"]])
+                     + [("forum conversations", c) for c in forum["conversations"]]
+                     + [("fresh conversations", c) for c in
+                        yaml.safe_load((HERE / "fresh.yml").read_text())["conversations"]])
     messages = read_messages(source)
     sourced = set().union(*(d.numbers for d in read_documents(settings.seeds_dir()).values()))
 
@@ -268,10 +272,9 @@ def main(argv: list[str] | None = None) -> int:
             actions.stop()
 
     groups = {name: [r for r in results if r.group == name]
-              for name in ("dev", "held-out", "written", "forum", "conversations",
-                           "forum conversations")}
+              for name in ("dev", "held-out", "written", "forum") + CONVERSATION_GROUPS}
     print_table(groups)
-    for name in ("conversations", "forum conversations"):
+    for name in CONVERSATION_GROUPS:
         passed, total = conversation_figure(groups[name])
         print(f"\n{name} passed whole: {passed}/{total} ({pct(passed, total)})")
     print_per_topic(groups["dev"], "dev split")
@@ -281,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         print_failure_kinds(groups["held-out"], "held-out split (kinds only)", coarse=True)
         print_failures(groups["written"], "written")
         print_failures(groups["forum"], "forum")
-        print_failures(groups["conversations"], "conversations")
-        print_failures(groups["forum conversations"], "forum conversations")
+        for name in CONVERSATION_GROUPS:
+            print_failures(groups[name], name)
     else:
         print("\n(--failures lists the dev split's failures; the held-out split's are never "
               "listed)")
