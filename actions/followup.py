@@ -32,6 +32,7 @@ from actions.replies import button, phrase, say
 from actions.salary import general_pay, region_pay, role_pay
 from knowledge.repository import CareerKnowledge
 from understanding.followups import aspect_asked, list_items, unit_asked
+from understanding.routing import talks_pay
 
 # "and the cons?" after the good sides, "and the upsides?" after the reasons to leave
 _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|worst)\b"),
@@ -100,6 +101,12 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
                         unit=unit_words(unit)))
         return remember("ask_salary_region", region=region)
     role_id = current(tracker, "role")
+    if (topic in PAY_TOPICS and role_id == kb.ladder()[0].id and unit == "hour"
+            and region in (None, "us")):
+        # "hourly tho?" after a representative's pay: the sources' hourly figures are theirs
+        # (as in actions/salary.py)
+        general_pay(dispatcher, kb, per="hour")
+        return remember("ask_salary", role=role_id)
     if topic in PAY_TOPICS and role_id and unit == "usd" and region in (None, "us"):
         # a level's figures are US dollars already: the same figures, not another list
         role_pay(dispatcher, kb, kb.role(role_id))
@@ -141,6 +148,10 @@ def from_list(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnow
     if career_id := kb.resolve("CAREER", name):
         return remember("skills_for_career", **say_career(dispatcher, kb, kb.career(career_id)))
     if role_id := kb.resolve("ROLE", name):
+        if talks_pay(tracker.latest_message.get("text") or ""):
+            # "whats the 3rd one pay": that level's pay, not what it does
+            role_pay(dispatcher, kb, kb.role(role_id))
+            return remember("ask_salary", role=role_id)
         return remember("ask_role_duties", **say_role_duties(dispatcher, kb.role(role_id)))
     if region_id := kb.resolve("REGION", name):
         return remember("ask_salary_region", **region_pay(dispatcher, kb, region_id, None))

@@ -31,6 +31,8 @@ from understanding.feelings import asks_something
 # one shaped like a question ("what does a manager make?") with at least the second.
 QUESTION_CONFIDENCE = 0.8
 QUESTION_SHAPED_CONFIDENCE = 0.5
+# A question the classifier is unsure of, answered about the career or level it names
+SUBJECT_QUESTIONS = (("career", "skills_for_career"), ("role", "ask_role_duties"))
 MISSES_BEFORE_DEFAULT = 2
 MAX_YEARS = 50
 NOT_SURE = "not_sure"  # plan_target: suggest careers
@@ -225,6 +227,11 @@ class ValidatePlanForm(FormValidationAction):
         intent = tracker.latest_message.get("intent") or {}
         question = answers().get(intent.get("name") or "")
         confidence = intent.get("confidence") or 0
+        if (question is None or confidence < QUESTION_SHAPED_CONFIDENCE) and asks_something(text):
+            # "wait whats a CSM actually do again", read as nothing sure: what it names decides
+            named = next((topic for kind, topic in SUBJECT_QUESTIONS if mentioned(tracker, kind)),
+                         None)
+            question, confidence = (answers()[named], 1.0) if named else (question, confidence)
         if question is not None and (confidence >= QUESTION_CONFIDENCE or (
                 asks_something(text) and confidence >= QUESTION_SHAPED_CONFIDENCE)):
             # A question instead of an answer: answer it; the form then asks again.
@@ -233,7 +240,9 @@ class ValidatePlanForm(FormValidationAction):
             except UnknownEntry:
                 say(dispatcher, "utter_unknown_subject")
                 subjects = {}
-            return {slot: None, **{k: v for k, v in subjects.items() if k in ("role", "career")}}
+            # what was answered is the conversation's topic: "and the pay?" after the form
+            return {slot: None, "last_topic": question.topic,
+                    **{k: v for k, v in subjects.items() if k in ("role", "career")}}
         misses = int(tracker.get_slot("plan_misses") or 0) + 1
         if misses >= MISSES_BEFORE_DEFAULT:
             default, described = self.default_for(slot, kb)

@@ -40,6 +40,14 @@ class SalaryAnswer(Answer):
         if named := unknown_place(tracker):
             # "what do agents earn in Dubai?": not the US figure in its place
             return place_without_figures(dispatcher, kb, named)
+        if unknown := mentioned(tracker, "unknown_job"):
+            # "and for a nurse?" after a manager's pay: never the level of the conversation's
+            # figure for a job the sources do not know (only set when no level or career is named)
+            say(dispatcher, "utter_salary_job_unknown",
+                [button("pay_by_level", "/ask_ladder"),
+                 button("careers_to_move_into", "/career_options")],
+                job=unknown[0])
+            return {}
         role_id, career_id = current(tracker, "role"), current(tracker, "career")
         if tracker.get_slot("last_topic") not in CAREER_TOPICS and not mentioned(tracker,
                                                                                  "career"):
@@ -74,13 +82,6 @@ class SalaryAnswer(Answer):
         if mentioned(tracker, "region") or mentioned(tracker, "country"):
             # "sorry, I meant Canada": pay there
             return region_pay(dispatcher, kb, region_id, country_id)
-        unknown = mentioned(tracker, "unknown_job")
-        if unknown:
-            say(dispatcher, "utter_salary_job_unknown",
-                [button("pay_by_level", "/ask_ladder"),
-                 button("careers_to_move_into", "/career_options")],
-                job=unknown[0])
-            return {}
         general_pay(dispatcher, kb)
         return {}
 

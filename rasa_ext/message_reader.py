@@ -21,7 +21,14 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from understanding.feelings import TOLD, asks_something, feeling, promoted_to, told
+from understanding.feelings import (
+    TOLD,
+    asks_something,
+    feeling,
+    promoted_to,
+    tells_own_pay,
+    told,
+)
 from understanding.focus import in_main_question, main_question
 from understanding.followups import (
     asks_next_level,
@@ -30,6 +37,7 @@ from understanding.followups import (
     ordinal_asked,
     refers_back,
     self_described,
+    someone_in_their_life,
     starting_point,
 )
 from understanding.routing import corrected, in_currency_names, is_statement, route
@@ -104,6 +112,9 @@ class MessageReader(GraphComponent):
             # next, how long does it take": the team lead
             found = [e for e in found if not (e["entity"] == "role" and isinstance(
                 e.get("start"), int) and self_described(text, e["start"]))]
+        found = [e for e in found if not (
+            e["entity"] == "role" and isinstance(e.get("start"), int)
+            and someone_in_their_life(text, e["start"], e["end"]))]
         found = _without_starting_points(text, found)
         found = _asked_roles(text, found)
         entities: dict[str, list[str]] = defaultdict(list)
@@ -121,10 +132,15 @@ class MessageReader(GraphComponent):
         # "tell me more about the second one", "how do I start?": the conversation's subject
         leans_back = ordinal is not None or aspect_asked(text) == "start"
         routed = "followup" if leans_back else route(name, entities, text, asks)
-        if routed == "followup" and felt == TOLD:
-            felt = None  # "sorry, I meant Canada not the US" is no story to thank them for
+        if routed == "followup" and felt == TOLD and not tells_own_pay(text):
+            # "sorry, I meant Canada not the US" is no story to thank them for; "lol i make 15
+            # an hour" is
+            felt = None
         added += [{"entity": "feeling", "value": felt}] if felt else []
         job = None if entities.get("role") or entities.get("career") else unknown_job(text)
+        if job and any(job in text[e["start"]:e["end"]].lower() for e in found
+                       if isinstance(e.get("start"), int)):
+            job = None  # "and for canada?": a place the entities know, not a job
         added += [{"entity": "unknown_job", "value": job}] if job else []
         term = term_asked(text, [(e["start"], e["end"]) for e in found
                                  if isinstance(e.get("start"), int)])

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from understanding.feelings import TOLD, asks_something, feeling, told
+from understanding.feelings import TOLD, asks_something, feeling, tells_own_pay, told
 from understanding.followups import (
     asks_next_level,
     list_items,
     ordinal_asked,
     refers_back,
     self_described,
+    someone_in_their_life,
 )
 from understanding.routing import corrected, in_currency_names, is_statement, route
+from understanding.shorthand import expand
 from understanding.unknowns import term_asked, unknown_job
 
 
@@ -28,6 +30,15 @@ from understanding.unknowns import term_asked, unknown_job
     ("6 years. 6 *bastard* years.", "angry"),  # swearing says how it feels
     ("it could jeopardize my family. Will I be jobless?", "scared"),  # losing the job
     ("Finally off the Help Desk.", "success"),
+    ("call centre work is burning me out", "exhausted"),
+    ("5 years?? ive done 2 and im already dying lol", "exhausted"),  # hyperbole, not a crisis
+    ("i cant afford a pay cut", "scared"),  # the apostrophe skipped
+    # relief is good news, not the hopelessness it names
+    ("ok thats doable. feeling a bit less hopeless now", "glad"),
+    ("huh ok thats not as grim as i thought", "glad"),
+    ("i dont feel better", None),
+    # a feeling said not to be there
+    ("i dont hate the work itself tbh", None), ("im not even tired, just bored", "stuck"),
     ("thank you all for sharing, this helped", "grateful"),
     ("passed all my night classes and finished my degree", "success"),
     ("handed back my badge and honestly felt amazing", "success"),  # a good day, named
@@ -107,6 +118,21 @@ def test_venting_and_news_ask_nothing(text):
 @pytest.mark.parametrize("intent, entities, text, routed", [
     ("how_to_start", {"career": ["hr_recruitment"]}, "how do I get a job in HR?",
      "skills_for_career"),
+    # chat shorthand is read as the words it stands for
+    ("nlu_fallback", {}, "6 yrs on the phones and so burnt out. wat else could i even do",
+     "career_options"),
+    # the worst and best parts of the job: why people leave and why they stay
+    ("nlu_fallback", {}, "whats the worst part then, be honest", "why_leave"),
+    ("nlu_fallback", {}, "what's the best thing about working in cs?", "why_stay"),
+    # the years a level takes, asked as whether one's own are enough
+    ("nlu_fallback", {}, "i have 3 yrs, is that enough", "ask_years"),
+    # a place and pay: pay there, not the last topic again
+    ("followup", {"country": ["south_africa"]},
+     "what about south africa, are bpo jobs paid better there", "ask_salary_region"),
+    # the level above, and what it does
+    ("ask_role_duties", {"next_level": ["above"]},
+     "and the one after it, what do they actually do all day", "ask_role_duties"),
+
     ("ask_job_search", {"career": ["quality_assurance"]}, "how do i become a QA analyst",
      "skills_for_career"),
     ("why_stay", {"role": ["team_lead"]}, "is a team lead position worth it?",
@@ -387,6 +413,9 @@ def test_a_correction_takes_back_the_subject_it_negates():
 @pytest.mark.parametrize("text, job", [
     ("what's the pay for a nurse", "nurse"), ("salary of a data scientist in germany",
                                              "data scientist"),
+    # a follow-up that names only the job
+    ("and for a nurse?", "nurse"), ("what about for a teacher", "teacher"),
+    ("and for me?", None), ("and for how long?", None), ("for now?", None),
     ("how much do teachers make", "teachers"), ("what would a plumber earn", "plumber"),
     ("can i become a software engineer coming from customer service", "software engineer"),
     # the job ends at a question mark, and the words before it that name no job are not it
@@ -452,6 +481,7 @@ def test_the_items_of_a_list_as_a_reply_names_them():
 
 def test_the_level_above_and_the_role_a_person_says_they_have():
     assert asks_next_level("im a csr, whats the next level up")
+    assert asks_next_level("and the one after it, what do they do")
     assert asks_next_level("and after that?") and asks_next_level("whats next after supervisor")
     # a plan's next step is not a level
     assert not asks_next_level("what do i do after that")
@@ -466,6 +496,7 @@ def test_the_level_above_and_the_role_a_person_says_they_have():
     ("whats ACW? my supervisor wrote it on my review", "ACW"),
     ("what does SLA stand for", "SLA"),
     ("What are KPIs?", "KPI"),
+    ("and what even is WFM lol", "WFM"), ("what exactly is SLA", "SLA"),
     ("What is the pay", None),  # no acronym
     ("WHAT IS THE PAY", None),  # shouted, not an acronym
     # a term given in quotes, whatever its case
@@ -485,3 +516,26 @@ def test_customer_service_as_a_whole_does_not_point_back():
     assert refers_back("and in Japan?") and refers_back("how much do they make")
     assert not refers_back("and whats the typical starting salary in cs")
     assert not refers_back("and the median for customer service overall?")
+
+
+@pytest.mark.parametrize("text, level, in_their_life", [
+    ("my manager said i wont get senior unless i do overtime", "manager", True),
+    ("my TL says im a natural at upselling, should i go into sales", "TL", True),
+    ("what does my manager earn", "manager", False),  # asked about
+    ("is the team lead role worth it", "team lead", False),
+])
+def test_a_level_who_is_a_person_in_their_life(text, level, in_their_life):
+    start = text.index(level)
+    assert someone_in_their_life(text, start, start + len(level)) is in_their_life
+
+
+def test_their_own_pay_is_told_not_asked():
+    assert tells_own_pay("lol i make 15 an hour. cool cool cool")
+    assert tells_own_pay("im on 30k and its not enough")
+    assert not tells_own_pay("what do reps make an hour")
+
+
+def test_chat_shorthand_is_written_out():
+    assert expand("wat r u gonna do bc i dont know") == (
+        "what are you going to do because i don't know")
+    assert expand("ur hr rep") == "your hr rep"  # words that only contain shorthand stay

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from understanding.shorthand import expand
+
 # The feeling named first in this order wins: fear and exhaustion are what most people here
 # bring, and a success is worth naming over the tiredness that came before it.
 FEELINGS: dict[str, list[str]] = {
@@ -34,7 +36,13 @@ FEELINGS: dict[str, list[str]] = {
              r"what i do|helping|it when)\b", r"\bso rewarding\b", r"\bmost rewarding\b",
              r"\bmade my (?:day|week)\b", r"\b(?:so |really )?(?:excited|relieved)\b",
              r"\b(?:thrilled|stoked|over the moon|hopeful|optimistic)\b",
-             r"\bi (?:actually |really )?love (?:my|this) (?:job|team|work)\b"],
+             r"\bi (?:actually |really )?love (?:my|this) (?:job|team|work)\b",
+             # relief: "feeling a bit less hopeless now", "not as grim as i thought"
+             r"\b(?:less|not as|not so|no longer) (?:\w+ ){0,2}(?:hopeless|grim|bad|scary|scared|"
+             r"worried|stressed|lost|stuck|depressing|bleak)"
+             r"(?= (?:as|than|now|anymore|after all)\b|\s*[.!,;]|\W*$)",
+             r"(?<!n't )(?<!not )\bfeel(?:ing|s)? (?:a (?:bit|lot|little) |so much )?better\b",
+             r"\b(?:what a|that's a|thats a|such a|bit of a) relief\b"],
     "scared": [r"\bscared\b", r"\bafraid\b", r"\bterrified\b", r"\bfrighten", r"\bworried\b",
                r"\bworr(?:y|ying) about\b", r"\banxious\b", r"\banxiety\b", r"\bnervous\b",
                r"\bpanick",
@@ -44,7 +52,9 @@ FEELINGS: dict[str, list[str]] = {
                r"\bjeopardi[sz]e", r"\bjobless\b", r"\blos(?:e|ing) my (?:job|income)\b",
                r"\b(?:get|getting|be|being) (?:laid off|fired|let go|replaced)\b",
                r"\bredundan"],
-    "exhausted": [r"\bexhaust", r"\btired\b", r"\bburn(?:ed|t|ing)? ?out\b", r"\bdrain(?:ed|ing)",
+    # "burnt out", "burnout", "it's burning me out"
+    "exhausted": [r"\bexhaust", r"\btired\b", r"\bdrain(?:ed|ing)",
+                  r"\bburn(?:ed|t|ing)?(?: (?:me|us|myself|people|everyone))? ?out\b",
                   r"\bworn out\b", r"\bknackered\b", r"\bwiped\b", r"\bfried\b", r"\bspent\b",
                   r"\bno energy\b", r"\bcan't do (?:this|it) (?:anymore|much longer)",
                   r"\bsick of\b", r"\bfed up\b", r"\bdone with\b", r"\bhad enough\b",
@@ -54,7 +64,9 @@ FEELINGS: dict[str, list[str]] = {
                   r"\bbeaten down\b", r"\bcan't take (?:it|this|much more)\b",
                   r"\blosing my mind\b", r"\b(?:wits'? end|breaking point|end of my rope)\b",
                   r"\bdrowning\b", r"\bfml\b", r"\bugh+\b", r"\bsigh\b", r"\bgrind(?:ing)? me\b",
-                  r"\bmentally (?:tired|done|checked out)\b", r"\bchecked out\b"],
+                  r"\bmentally (?:tired|done|checked out)\b", r"\bchecked out\b",
+                  # "ive done 2 and im already dying lol": worn down, said as a joke
+                  r"\b(?:i'm|im|i am) (?:\w+ )?dying\b(?! to\b)"],
     "stuck": [r"\bstuck(?:ed)?\b", r"\bstagnat", r"\btrapped\b", r"\bdead[- ]end\b",
               r"\bno way out\b",
               r"\bgoing nowhere\b", r"\bno (?:future|growth|progress)\b", r"\blost\b",
@@ -162,7 +174,7 @@ _ASKING = re.compile(
     r"|\bor (?:is|are|will|would|should|can|could|do|does|did) (?!not\b)\w+"
     r"|(?:^|[,.;:!?]\s*|\b(?:so|and|but|ok|okay|pls|please|nah|lol)\s+)(?:can|could|would|"
     r"will|"
-    r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she)\b"
+    r"is|are|do|does|should|shall) (?:i|we|you|it|that|this|there|they|he|she|those|these)\b"
     r"|(?:^|[,.;:!?]\s*|\b(?:so|ok|okay|pls|please|nah|lol)\s+)(?:name|list|show|"
     r"give|tell|help|wipe|delete|clear|erase|remove|skip|move|start|restart|continue|finish|go|"
     r"let's|lets|take me|send|explain|compare|"
@@ -188,9 +200,7 @@ _compiled = {name: [re.compile(p) for p in patterns] for name, patterns in FEELI
 
 def _plain(text: str) -> str:
     text = text.lower().replace("’", "'")
-    return re.sub(r"\b(\w+)nt\b", lambda m: m.group(1) + "n't" if m.group(1) in {
-        "can", "don", "won", "didn", "isn", "wasn", "doesn", "haven", "couldn", "wouldn"}
-        else m.group(0), text)
+    return expand(text)  # "cant", "wat", "u": as the patterns spell them
 
 
 # "made team lead on my 4th try": the level is the knowledge base's role entity, after these
@@ -203,13 +213,19 @@ def promoted_to(text: str, start: int) -> bool:
     return bool(_PROMOTED_TO.search(_plain(text[:start])))
 
 
+# A feeling said not to be there: "i don't hate the work itself", "i'm not even tired"
+_NEGATED = re.compile(r"\b(?:don't|do not|not|never|didn't|doesn't|isn't|wasn't|aren't|ain't|"
+                      r"no longer)\s+(?:\w+\s+)?$")
+
+
 def feeling(text: str) -> str | None:
     """The feeling the message names most clearly (one of ORDER), or None."""
     plain = _plain(text)
     for name in ORDER:
         if name == "success" and _UNDONE.search(plain):
             continue
-        if any(p.search(plain) for p in _compiled[name]):
+        if any(not _NEGATED.search(plain[:m.start()])
+               for p in _compiled[name] for m in p.finditer(plain)):
             return name
     return None
 
@@ -219,6 +235,16 @@ def feeling(text: str) -> str | None:
 _SHARES_EXPERIENCE = re.compile(r"\bi (?:feel|felt)\b|\bi'?m feeling\b|\bfeel(?:s|ing)? like i\b|"
                                 r"\bis it (?:normal|just me|only me)\b|\bdoes anyone else\b|"
                                 r"\banyone else (?:feel|get|have|hate|dread)\b")
+
+
+# "lol i make 15 an hour": their own pay, told beside whatever it asks
+_OWN_PAY = re.compile(r"\bi(?:'m| am)? (?:make|making|earn|earning|get|getting|got|paid|on)\b"
+                      r"[^.?!]*?\d")
+
+
+def tells_own_pay(text: str) -> bool:
+    """Whether the message tells what the person earns."""
+    return bool(_OWN_PAY.search(_plain(text)))
 
 
 def told(text: str) -> bool:

@@ -23,6 +23,8 @@ SHORT = 10  # words: a unit question is short ("in dollars pls, euros mean nothi
 _NEXT_LEVEL = re.compile(r"\bnext (?:level|step up|rung|role|position|title|promotion)\b|"
                          r"\blevel (?:up|above)\b|\b(?:level|role|job|one) above\b|"
                          r"\b(?:next|comes|level|role|rung) after (?!that|this|it)\w|"
+                         # "and the one after it": the level above the conversation's
+                         r"\bthe (?:one|level|role|rung|step) (?:after|above) (?:it|that|this)\b|"
                          r"^\W*(?:and |ok |so )?(?:what(?:'s| comes| is)? )?after (?:that|this)"
                          r"\W*$")
 # "and what's the typical starting salary in cs?": customer service as a whole, whatever came before
@@ -82,6 +84,29 @@ def self_described(text: str, start: int) -> bool:
     return bool(_SELF.search(text[:start].lower()))
 
 
+# "my manager said i won't get senior unless...", "my tl doesn't even know my name": a person
+# in their working life who does or says something, not the level asked about ("what does my
+# manager earn" still asks about it)
+_PERSON_BEFORE = re.compile(r"\b(?:my|our|his|her) (?:new |old |current |last )?$")
+_PERSON_DOES = re.compile(r"^\W*(?:\w+ )?(?:said|says|told|tells|thinks|reckons|keeps|wants|"
+                          r"won't|wont|doesn't|doesnt|dosent|didn't|didnt|never|always|just|"
+                          r"gave|called|asked|made|yelled|hates|likes|knows|is|was|has|had|"
+                          r"can't|cant|literally|even)\b")
+
+
+def someone_in_their_life(text: str, start: int, end: int) -> bool:
+    """Whether the level named at text[start:end] is a person the message tells about ("my
+    manager said ...") rather than the level it asks about."""
+    plain = text.lower()
+    return bool(_PERSON_BEFORE.search(plain[:start]) and _PERSON_DOES.search(plain[end:]))
+
+
+# The words people open a reply with before what they ask: "hm ok. how do i start", "right,
+# and what about..."
+LEAD_IN = (r"^\W*(?:(?:ok(?:ay)?|so|and|but|hm+|um+|uh+|right|well|alright|fine|cool|great|"
+           r"thanks|lol|huh|wait|yeah|yes|no|nah)\b[\s.,!?…-]*)*")
+
+
 # A short follow-up that names another side of the same subject ("and the pay?", "how long
 # would that take", "what about the downsides"): (what it asks, its words). The subject stays the
 # conversation's; the topic is the side asked for.
@@ -94,7 +119,7 @@ _ASPECTS = [("pay", r"\b(?:pay|paid|salary|salaries|wages?|earn\w*|money|make)\b
                      r"worst part)\b"),
             ("pros", r"\b(?:pros|upsides?|positives?|advantages?|benefits?|good sides?|"
                      r"best part)\b"),
-            ("start", r"^\W*(?:ok |so |and |but )?(?:how|where) (?:do|would|should|can) i "
+            ("start", LEAD_IN + r"(?:how|where) (?:do|would|should|can) i "
                       r"(?:even )?(?:start|begin|get started)\W*$|^\W*(?:what(?:'s| is) )?"
                       r"(?:the )?first steps?\W*$")]
 _aspects = [(aspect, re.compile(pattern)) for aspect, pattern in _ASPECTS]

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 
 from understanding.feelings import TOLD
 from understanding.focus import main_question
-from understanding.followups import compares, refers_back, unit_asked
+from understanding.followups import LEAD_IN, compares, refers_back, unit_asked
+from understanding.shorthand import expand
 from understanding.social import STATEMENT, social_reading
 
 # Intents that ignore a named career: the career's own answer (why it fits, the skills that
@@ -36,7 +37,8 @@ _BECOME = re.compile(r"\b(?:become|becoming|get(?:ting)? (?:to|promoted)|promot|
 # Words that name study: with a role, the question is about education ("is a bachelors worth
 # it to become a manager"); alone, with nothing close, they name the education topic.
 _STUDY_WORDS = (r"\b(?:bachelors?|bachelor's|degrees?|diplomas?|courses?|certificat\w*|certs?|"
-                r"college|university|uni|school|study|studying|qualifications?|bootcamps?)\b")
+                r"college|university|uni|school|study|studying|qualifications?|bootcamps?|"
+                r"licen[cs]es?|licensed|licensing)\b")
 _STUDY = re.compile(_STUDY_WORDS)
 # An entry the message names by its own name ("what is AHT", "is Zendesk hard to learn") is the
 # subject before any role or career named around it ("my supervisor says we miss our SLA").
@@ -48,7 +50,7 @@ NAMED_FACT_TOPICS = {"metric": "ask_metrics", "tool": "ask_tools",
 _CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i mean|meant)\b"
                          r"|\bi meant\b|\bnot (?:the )?\w+,? (?:i meant|but)\b")
 SUBJECTS = ("role", "career", "region", "country")
-_WHAT_ABOUT = re.compile(r"^(?:ok |okay |so |and |hmm |right )*(?:what|how) about\b|^and\b")
+_WHAT_ABOUT = re.compile(LEAD_IN + r"(?:what|how) about\b|^and\b")
 _CHANGE_TARGET = re.compile(
     r"\b(?:change|switch|swap|move|set|update)\b.*\b(?:target|goal|career|plan|aim)\b"
     r"|\b(?:target|goal|plan)\b.*\b(?:to|into|for)\b.*\binstead\b|\binstead\b.*\bplan\b")
@@ -89,6 +91,10 @@ _GETTING_IN = re.compile(r"\bapply(?:ing)? (?:for|to) (?:a )?(?:call cent\w+|cs|
 _SIDE_OF = re.compile(r"\b(?P<side>pros|cons|upsides?|downsides?|negatives?|positives?|benefits|"
                       r"drawbacks|advantages|disadvantages) (?:of|to|about|in) (?P<act>staying|"
                       r"leaving|quitting)\b")
+# "the worst part", "the best thing about it": of the job as a whole
+_PART_OF_THE_JOB = re.compile(r"\b(?:the )?(?P<side>worst|hardest|toughest|best|nicest)"
+                              r" (?:part|parts|thing|things|bit|bits)\b")
+_WORST = {"worst", "hardest", "toughest"}
 _BAD_SIDES = {"cons", "downside", "downsides", "negative", "negatives", "drawbacks",
               "disadvantages"}
 # what leaving costs ("would I have to take a pay cut", "leaving means retraining"): the
@@ -105,6 +111,10 @@ _GO = (r"\b(?:disappear|go away|die out|be replaced|become obsolete|be automated
 _JOBS_GOING = re.compile(rf"{_THE_JOBS}[^.?!]{{0,30}}{_MAY}[^.?!]{{0,15}}{_GO}"
                          rf"|{_MAY}[^.?!]{{0,15}}{_THE_JOBS}[^.?!]{{0,15}}{_GO}")
 _WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
+# "i have 3 yrs, is that enough", "is 2 years enough to go for TL"
+_ENOUGH_YEARS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) "
+                           r"(?:years?|months?)\b[^.?!]*\b(?:enough|too (?:early|soon|little|"
+                           r"few))\b|\benough (?:years|experience)\b")
 _HOW_LONG = re.compile(r"\bhow (?:long|many years|soon|much experience)\b")
 # "and what do they actually do?", "what does a director do all day"
 _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?!i\b|we\b|you\b|u\b)(?:[\w']+ ){1,3}"
@@ -180,6 +190,8 @@ def is_statement(intent: str, confidence: float, felt: str | None) -> bool:
         # "we hit SLA and got a pizza party, one slice each": a story about work the classifier
         # could not place, not a request from outside the bot's field
         return True
+    if felt == "glad" and intent in ("deny", "affirm"):
+        return True  # "huh ok thats not as grim as i thought": relief, not a no or a yes
     if felt is None or intent in NEVER_STATEMENTS or intent.startswith("plan_"):
         return False
     if felt == "sorry":
@@ -196,7 +208,7 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
           asks: bool = True) -> str:
     """The intent to answer with: `intent`, unless the subject named says otherwise."""
     # "forget the pay. what would i need for QA instead": pay waved away is not asked about
-    plain = _PAY_WAVED.sub(" ", text.lower())
+    plain = _PAY_WAVED.sub(" ", expand(text.lower().replace("’", "'")))
     unsure = intent in ROLE_BEATS
     if unit_asked(plain) and not entities.get("role") and not entities.get("career") and (
             _IN_DOLLARS.search(plain) or not any(entities.get(k) for k in ("region", "country"))):
@@ -205,6 +217,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "im a csr, what's the next level up and what does it pay", "and after that?"
         if _PAY.search(plain):
             return "ask_salary"
+        if _WHAT_THEY_DO.search(plain):
+            return "ask_role_duties"  # "and the one after it, what do they actually do all day"
         if entities.get("role"):
             return "ask_ladder"  # the ladder's answer names the level above (actions/ladder.py)
         return "followup" if refers_back(plain) else intent
@@ -247,6 +261,11 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # downsides of leaving are what staying keeps
         bad, of_staying = side.group("side") in _BAD_SIDES, side.group("act") == "staying"
         return "why_leave" if bad == of_staying else "why_stay"
+    if (part := _PART_OF_THE_JOB.search(plain)) and asks and not (
+            entities.get("role") or entities.get("career")):
+        # "whats the worst part then, be honest": what people leave for; the best, what keeps
+        # them
+        return "why_leave" if part.group("side") in _WORST else "why_stay"
     if _NAMES_AI.search(plain) and intent in ROLE_BEATS | {"ask_role_duties", "why_leave"} and (
             not entities.get("career")) and not _WHAT_THEY_DO.search(plain):
         # "my TL reckons the whole floor will be bots in 5 yrs": AI, the level is who said it
@@ -263,6 +282,8 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     if len(set(entities.get("role") or [])) >= 2 and compares(plain) and intent in ROLE_BEATS | {
             "ask_role_duties", "ask_salary"}:
         return "compare_roles"  # "what's the gap between a rep and a senior rep"
+    if _ENOUGH_YEARS.search(plain) and not entities.get("career") and intent not in SOCIAL:
+        return "ask_years"  # "i have 3 yrs, is that enough": the years the level usually takes
     if _HOW_LONG.search(plain) and (roles or (refers_back(plain)
                                               and not entities.get("career"))):
         return "ask_years"  # "how long till I could be one?", "how long to get to the higher one"
@@ -278,15 +299,17 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             # an industry is named in passing more often than asked about ("join their BPO or
             # quit?"): only "what is BPO" asks about it
             return topic
+    places = any(entities.get(k) for k in ("region", "country", "place"))
     if (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)) and any(
             entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10 and not (
-            entities.get("career") and _PAY.search(plain)):
+            (entities.get("career") or places) and _PAY.search(plain)):
         # "no, I meant team lead", "ok what about a cs supervisor"; not "and how much do
-        # marketing people make", a pay question of its own (below)
+        # marketing people make" or "what about south africa, are bpo jobs paid better there",
+        # pay questions of their own (below)
         return "followup"
-    places = any(entities.get(k) for k in ("region", "country", "place"))
-    if places and _PAY.search(plain) and intent in ROLE_BEATS | CAREER_BEATS | {
-            "ask_salary", "ask_salary_region", "compare_roles", "career_options"}:
+    if places and _PAY.search(plain) and (intent in ROLE_BEATS | CAREER_BEATS | {
+            "ask_salary", "ask_salary_region", "compare_roles", "career_options", "followup"}
+                                          or _WHAT_ABOUT.search(plain)):
         # "how much are Filipino call centre workers paid?": pay there, said honestly
         # the levels' figures are US medians: "what do agents make in the US" is the agent's
         in_us = "us" in (entities.get("region") or [])

@@ -22,6 +22,9 @@ _PATTERNS = [re.compile(p) for p in (
     r"(?! (?:cut|cuts|rise|raise|increase|bump|drop|gap|check|cheque|slip|band|grade|scale)\b)",
     rf"\b(?:become|becoming|work as|working as|switch to being) (?:an? )?{_JOB}"
     r"(?= in\b| and\b| instead\b| coming\b| from\b| after\b|[?.!,]|$)",
+    # a follow-up that names only the job: "and for a nurse?", "what about teachers?"
+    rf"^\W*(?:and |but |ok |so )?(?:what about |how about )?(?:for |as )(?:an? |the )?{_JOB}"
+    r"(?=[?.!,]|$)",
     # a job given as the example of what they want: "an office job, for example administration"
     rf"\b(?:for example|such as|something like|maybe|e g) {_JOB}(?= or\b|[?.!,;]|$)",
 )]
@@ -47,6 +50,8 @@ _NOT_A_JOB = {
     "currently", "realistically", "roughly", "honestly", "probably", "all", "ever",
     "massive", "huge", "big", "bigger", "small", "smaller", "low", "high", "great", "bad",
     "terrible", "awful", "equal", "minimum", "living", "livable", "liveable", "proper", "actual",
+    # "and for how long?", "for now?"
+    "long", "now", "sure", "example", "instance", "years", "months", "ages", "free",
 }
 
 
@@ -81,9 +86,13 @@ def unknown_job(text: str) -> str | None:
 
 # "whats ACW?", "what does SLA stand for", "What are KPIs?": the acronym asked about, written in
 # capitals (lower case, "what is aht", it is a word the entity pipeline knows or nothing to go on)
-_TERM = re.compile(r"\b(?i:what(?:'s|s| is| does| do| are)? (?:an? |the )?)"
+_TERM = re.compile(r"\b(?i:what(?: even| exactly| actually)?(?:'s|s| is| does| do| are)? "
+                   r"(?:even |exactly |actually )?"
+                   r"(?:an? |the )?)"
                    r"(?P<term>[A-Z][A-Z0-9&]{1,5})s?\b"
-                   r"(?i:\s*\?|\s+(?:mean|stand|even mean)|\s*$|\s*[,.!]|\s+(?:in|on|at)\b)")
+                   r"(?i:\s*\?|\s+(?:mean|stand|even mean)|\s*$|\s*[,.!]|\s+(?:in|on|at)\b"
+                   # "and what even is WFM lol"
+                   r"|\s+(?:lol|lmao|haha|again|tho|though|anyway)\b)")
 # ... or a word in quotes whose meaning is asked ("what does 'adherence' mean?"): a term
 # someone was given, named as such
 _QUOTED_TERM = re.compile(r"\bwhat(?:'s|s| is| does| do| are)? (?:an? |the )?[\"'‘“]"
