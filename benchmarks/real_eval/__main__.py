@@ -4,9 +4,10 @@ Starts the action server and the Rasa server (free ports, the built knowledge ba
 model), sends every message of ../shared/real_messages/messages.tsv over the REST webhook as a new
 person, then the messages of written.yml (the same style, written for the project: a second dev
 set that was never tuned against while it was being written) and of forum.yml (messages taken
-from public forum and blog posts of call-centre workers, each with its source), and every
-conversation of conversations.yml, forum.yml and fresh.yml turn by turn, reads what the bot did
-from the tracker, and judges it against the labels (LABELS.md, judge.py).
+from public forum and blog posts of call-centre workers, each with its source) and fresh.yml
+(messages and conversations written blind to the bot's rules), and every conversation of
+conversations.yml, forum.yml and fresh.yml turn by turn, reads what the bot did from the tracker,
+and judges it against the labels (LABELS.md, judge.py).
 
 A quarter of the real messages (the held-out split: sha1 of the text, divisible by 4) is never
 looked at while tuning: its figure is the honest one, and its failures are not listed.
@@ -51,7 +52,9 @@ from tests.servers import server_env, start_actions, start_rasa
 
 HERE = Path(__file__).parent
 HELD_OUT_EVERY = 4
-# fresh.yml: conversations written blind to the bot's rules, first measured before any tuning
+# fresh.yml: messages and conversations written blind to the bot's rules, first measured before
+# any tuning
+MESSAGE_GROUPS = ("dev", "held-out", "written", "forum", "fresh")
 CONVERSATION_GROUPS = ("conversations", "forum conversations", "fresh conversations")
 
 
@@ -72,7 +75,7 @@ def read_messages(path: Path) -> list[tuple[str, str]]:
 
 @dataclass
 class Result:
-    group: str  # "dev", "held-out", "written", "forum" or one of CONVERSATION_GROUPS
+    group: str  # one of MESSAGE_GROUPS or CONVERSATION_GROUPS
     topic: str
     said: str
     label: dict[str, Any]
@@ -225,8 +228,8 @@ def print_failures(results: list[Result], title: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true",
-                        help="list the failures of the dev split, written.yml, forum.yml and "
-                        "the conversations")
+                        help="list the failures of the dev split, written.yml, forum.yml, "
+                        "fresh.yml and the conversations")
     parser.add_argument("--json", type=Path, help="write every judged turn here")
     parser.add_argument("--webhook", help="a running bot's REST webhook (its Rasa HTTP API "
                         "must be on, with --token) instead of starting the servers")
@@ -241,14 +244,15 @@ def main(argv: list[str] | None = None) -> int:
     labels = {entry["key"]: entry for entry in
               yaml.safe_load((HERE / "messages.yml").read_text())["labels"]}
     forum = yaml.safe_load((HERE / "forum.yml").read_text())
+    fresh = yaml.safe_load((HERE / "fresh.yml").read_text())
     written = ([("written", m) for m in
                 yaml.safe_load((HERE / "written.yml").read_text())["messages"]]
-               + [("forum", m) for m in forum["messages"]])
+               + [("forum", m) for m in forum["messages"]]
+               + [("fresh", m) for m in fresh.get("messages") or []])
     conversations = ([("conversations", c) for c in
                       yaml.safe_load((HERE / "conversations.yml").read_text())["conversations"]]
                      + [("forum conversations", c) for c in forum["conversations"]]
-                     + [("fresh conversations", c) for c in
-                        yaml.safe_load((HERE / "fresh.yml").read_text())["conversations"]])
+                     + [("fresh conversations", c) for c in fresh["conversations"]])
     messages = read_messages(source)
     sourced = set().union(*(d.numbers for d in read_documents(settings.seeds_dir()).values()))
 
@@ -272,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             actions.stop()
 
     groups = {name: [r for r in results if r.group == name]
-              for name in ("dev", "held-out", "written", "forum") + CONVERSATION_GROUPS}
+              for name in MESSAGE_GROUPS + CONVERSATION_GROUPS}
     print_table(groups)
     for name in CONVERSATION_GROUPS:
         passed, total = conversation_figure(groups[name])
@@ -282,8 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         print_failures(groups["dev"], "dev split")
         # the held-out split's failures by kind only: what is left to do, not what to tune on
         print_failure_kinds(groups["held-out"], "held-out split (kinds only)", coarse=True)
-        print_failures(groups["written"], "written")
-        print_failures(groups["forum"], "forum")
+        for name in MESSAGE_GROUPS[2:]:
+            print_failures(groups[name], name)
         for name in CONVERSATION_GROUPS:
             print_failures(groups[name], name)
     else:
