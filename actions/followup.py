@@ -128,11 +128,21 @@ def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowle
     return []
 
 
-def last_list(tracker: Tracker) -> list[str]:
-    """The items of the last list the bot gave in this conversation, as it named them."""
+def last_list(tracker: Tracker, kb: CareerKnowledge) -> list[str]:
+    """The items of the last list in this conversation, as it named them: the bot's, or the
+    careers or levels the person named side by side ("torn between QA and training")."""
+    user_messages = 0
     for event in reversed(tracker.events):
         if event.get("event") == "bot" and (items := list_items(event.get("text") or "")):
             return items
+        if event.get("event") == "user" and (user_messages := user_messages + 1) > 1:
+            named = sorted((e for e in (event.get("parse_data") or {}).get("entities") or []
+                            if e.get("entity") in ("career", "role")
+                            and isinstance(e.get("start"), int)), key=lambda e: e["start"])
+            ids = list(dict.fromkeys((e["entity"], e["value"]) for e in named))
+            if len(ids) >= 2:
+                return [kb.career(v).name if kind == "career" else kb.role(v).name
+                        for kind, v in ids]
     return []
 
 
@@ -140,7 +150,7 @@ def from_list(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnow
               place: int) -> list[EventType] | None:
     """The answer about the item at `place` of the last list, when it names a career, a level
     or a region of the knowledge base; None when there is no such item."""
-    items = last_list(tracker)
+    items = last_list(tracker, kb)
     index = place - 1 if place > 0 else place  # -1: the last
     if not -len(items) <= index < len(items):
         return None

@@ -8,6 +8,7 @@ No pretrained model is needed or downloaded: the build writes this pipeline to v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,10 +86,19 @@ def load_pipeline(path: Path) -> Language:
     return nlp
 
 
+# "i make 16/hr", "20 an hr": hours, not HR
+_HOURS_BEFORE = re.compile(r"(?:\d\s*|/\s*|\bper\s+|\d\s*(?:an?|each)\s+)$")
+
+
+def _hours(text: str, ent: Entity) -> bool:
+    return ent.text.lower() in ("hr", "hrs") and bool(_HOURS_BEFORE.search(text[:ent.start]))
+
+
 def extract(nlp: Language, text: str) -> list[Entity]:
     """The knowledge-base entities in a message, in order, misspelt names included ("team
     leed", "cananda": knowledge/spelling.py)."""
-    found = [_entity(ent, ent.start_char, ent.end_char, ent.text) for ent in nlp(text).ents]
+    found = [e for e in (_entity(ent, ent.start_char, ent.end_char, ent.text)
+                         for ent in nlp(text).ents) if not _hours(text, e)]
     fixes = [f for f in _speller(nlp).fixes(text)
              if not any(e.start <= f.start < e.end for e in found)]
     if not fixes:

@@ -33,6 +33,7 @@ from understanding.focus import in_main_question, main_question
 from understanding.followups import (
     asks_next_level,
     aspect_asked,
+    compared_against,
     compares,
     ordinal_asked,
     refers_back,
@@ -43,6 +44,13 @@ from understanding.followups import (
 from understanding.routing import corrected, in_currency_names, is_statement, route
 from understanding.social import STATEMENT
 from understanding.unknowns import term_asked, unknown_job
+
+# What a message can be about in the knowledge base: naming one, it is no request from outside
+SUBJECT_ENTITIES = ("role", "career", "region", "country", "place", "skill", "metric", "tool",
+                    "industry", "employer", "specialization")
+# The out-of-scope reading's confidence, second to the fallback, that is taken over "nothing
+# close in my sources": a request from outside the field gets the reply that says so
+OUT_OF_SCOPE_RUNNER_UP = 0.3
 
 
 def set_intent(message: Message, name: str) -> None:
@@ -62,6 +70,18 @@ def _without_starting_points(text: str, found: list[dict[str, Any]]) -> list[dic
     starts = [e for e in subjects if starting_point(text, e["start"])
               and any(o["start"] > e["start"] for o in subjects)]
     return [e for e in found if not any(e is s for s in starts)]
+
+
+def _without_comparison_base(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drops the role or career something is compared against when the message's subject is
+    another one or the conversation's: "and does that pay more than being a TL" asks about
+    "that", and the team lead is the yardstick."""
+    subjects = [e for e in found
+                if e["entity"] in ("role", "career") and isinstance(e.get("start"), int)]
+    bases = [e for e in subjects if compared_against(text, e["start"])]
+    if not bases or not (refers_back(text) or len(subjects) > len(bases)):
+        return found
+    return [e for e in found if not any(e is b for b in bases)]
 
 
 def _asked_roles(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -116,17 +136,28 @@ class MessageReader(GraphComponent):
             e["entity"] == "role" and isinstance(e.get("start"), int)
             and someone_in_their_life(text, e["start"], e["end"]))]
         found = _without_starting_points(text, found)
+        found = _without_comparison_base(text, found)
         found = _asked_roles(text, found)
         entities: dict[str, list[str]] = defaultdict(list)
         for e in found + added:
             entities[e["entity"]].append(e["value"])
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
+        if name == "nlu_fallback" and not any(entities.get(k) for k in SUBJECT_ENTITIES):
+            # "can u do my stats homework": unsure, but out of scope before anything else
+            runner_up = next((r for r in message.get(INTENT_RANKING_KEY) or []
+                              if r.get(INTENT_NAME_KEY) != "nlu_fallback"), {})
+            if runner_up.get(INTENT_NAME_KEY) == "out_of_scope" and (
+                    runner_up.get("confidence") or 0) >= OUT_OF_SCOPE_RUNNER_UP:
+                name = "out_of_scope"
         asks = asks_something(text)
         felt = feeling(text) or (TOLD if told(text) else None)
         if any(e["entity"] == "role" and isinstance(e.get("start"), int)
                and promoted_to(text, e["start"]) for e in found):
             felt = "success"  # "made team lead on my 4th try"
+        if name == "followup" and not asks and felt and not refers_back(text):
+            # "12 calls back to back about the same outage": a story, not a follow-up to anything
+            name = STATEMENT
         if not asks and is_statement(name, confidence, felt):
             name = STATEMENT
         # "tell me more about the second one", "how do I start?": the conversation's subject
@@ -141,6 +172,9 @@ class MessageReader(GraphComponent):
         if job and any(job in text[e["start"]:e["end"]].lower() for e in found
                        if isinstance(e.get("start"), int)):
             job = None  # "and for canada?": a place the entities know, not a job
+        if job and routed == "ask_salary_region" and not any(
+                entities.get(k) for k in ("region", "country", "place")):
+            routed = "ask_salary"  # "how much do flight attendants make?": no figure, said so
         added += [{"entity": "unknown_job", "value": job}] if job else []
         term = term_asked(text, [(e["start"], e["end"]) for e in found
                                  if isinstance(e.get("start"), int)])

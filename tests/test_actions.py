@@ -343,9 +343,28 @@ def test_the_second_one_is_the_second_item_of_the_last_list(kb):
     t = tracker("followup", entities={"ordinal": -1}, text="what about the last one")
     t.events = [{"event": "bot", "text": ladder}]
     assert run(ActionFollowup(), t).slot("role") == kb.ladder()[-1].id
+    # its pay, when that is what is asked
+    t = tracker("followup", entities={"ordinal": 3}, text="whats the 3rd one pay")
+    t.events = [{"event": "bot", "text": ladder}]
+    reply = run(ActionFollowup(), t)
+    third = kb.ladder()[2]
+    assert reply.slot("role") == third.id and reply.responses == ["utter_salary_role"]
+    assert amount(third.median_usd, "USD") in reply.text
     # no list before: said plainly
     t = tracker("followup", entities={"ordinal": 2}, text="the second one")
     assert run(ActionFollowup(), t).responses == ["utter_followup_without_topic"]
+
+
+def test_the_second_one_of_what_the_person_named_side_by_side(kb):
+    first, second = kb.careers()[0], kb.careers()[1]
+    said = f"torn between {first.name} and {second.name}, which is easier"
+    named = [{"entity": "career", "value": c.id, "start": said.index(c.name),
+              "end": said.index(c.name) + len(c.name)} for c in (second, first)]
+    t = tracker("followup", entities={"ordinal": 2}, text="tell me more about the second one")
+    t.events = [{"event": "user", "text": said, "parse_data": {"entities": named}},
+                {"event": "bot", "text": "Both are common moves."},
+                {"event": "user", "text": "tell me more about the second one"}]
+    assert run(ActionFollowup(), t).slot("career") == second.id
 
 
 def test_the_downsides_of_a_career_the_documents_list_none_of_are_said_to_be_missing(kb):

@@ -8,11 +8,13 @@ import pytest
 from understanding.feelings import TOLD, asks_something, feeling, tells_own_pay, told
 from understanding.followups import (
     asks_next_level,
+    compared_against,
     list_items,
     ordinal_asked,
     refers_back,
     self_described,
     someone_in_their_life,
+    unit_asked,
 )
 from understanding.routing import corrected, in_currency_names, is_statement, route
 from understanding.shorthand import expand
@@ -539,3 +541,12 @@ def test_chat_shorthand_is_written_out():
     assert expand("wat r u gonna do bc i dont know") == (
         "what are you going to do because i don't know")
     assert expand("ur hr rep") == "your hr rep"  # words that only contain shorthand stay
+
+
+def test_what_a_figure_is_compared_against_and_per_what():
+    text = "and does that pay more than being a TL"
+    assert compared_against(text, text.index("TL"))
+    text = "how do i become a TL"
+    assert not compared_against(text, text.index("TL"))
+    assert unit_asked("per hour?") == "hour"
+    assert unit_asked("is that per month or per year") is None  # the year's, as given

@@ -78,6 +78,8 @@ FEELINGS: dict[str, list[str]] = {
               r"\bbor(?:ed|ing)\b", r"\bsame (?:\w+ ){0,3}every (?:call|day|shift)\b"],
     # "love how 'we're a family here' only comes up when they want unpaid overtime": sarcasm
     "angry": [r"^\W*(?:i |just |gotta |don't you just )?love how\b",
+              r"\b(?:garbage|trash|rubbish)\b",
+              r"\b(?:is|are|was) (?:a |such a |an absolute )?joke\b",
               r"\bhate\b", r"\bangry\b", r"\bfurious\b", r"\bpissed\b", r"\bmad\b", r"\brage\b",
               r"\bfrustrat", r"\bannoy", r"\bridiculous\b", r"\babusive\b", r"\babuse\b",
               r"\byell(?:ed|ing|s)? at\b", r"\bscream(?:ed|ing|s)? at\b", r"\bcuss", r"\brude\b",
@@ -147,7 +149,8 @@ _QUESTION_START = re.compile(
 # gave the job to someone else"), as is one where a verb follows ("Salary was growing since year
 # one").
 _TERSE_START = re.compile(
-    r"^(?:salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest)\b"
+    r"^(?:salary|salaries|pay|wages?|jobs?|careers?|best|top|easiest|fastest|avg|average|"
+    r"median|typical|starting|entry|years)\b"
     r"(?! (?:was|were|has|had|went|grew|got|kept|keeps|used to|never|always)\b)")
 TERSE_WORDS = 10
 # Not asked of anyone: "is that just me", "am I the only one", "send help", "who needs lunch
@@ -187,6 +190,11 @@ _ASKING = re.compile(
     r"|(?:^|[,.;:!?(]\s*|\b(?:so|and|but|hey|ok|okay|well|also|then|honestly|question|lol)\s+)"
     r"(?:what|how|which|where|when|why|who)\b"
     r"|\b(?:whats|what's|hows|how's)\b"
+    # asked without asking: "idk where ppl even find those jobs", "better to network or apply"
+    r"|\b(?:i don't know|not sure|no idea|i wonder) (?:where|how|what|which|if|whether|who) "
+    r"(?:to|i|people|you|anyone|one|someone|(?:\w+ )?(?:jobs?|roles?|careers?))\b"
+    r"|^\W*(?:is it )?(?:better|best) (?:to|way|off)\b"
+    r"|\b(?:i'd|i would) love to\b"
     r"|\b(?:what|how|which|where|when|why) (?:do|does|did|is|are|was|were|can|could|should|"
     r"would|will|much|many|long|about|kind|type|sort|else|exactly|even)\b"
     # ("as loud as I want", "whatever I want" are no wish)
@@ -279,8 +287,8 @@ _QUOTED = re.compile(r"[\"“”«»][^\"“”«»]{2,}[\"“”«»]|(?:^|(?<=
 # "they're timing how long i pee", "no matter how much you do": a question word inside a clause
 # that tells, not one that asks
 _TOLD_HOW = re.compile(r"\b(?:timing|time|times|tracking|track|counting|count|measuring|measure|"
-                       r"watching|watch|knows?|knew|see|saw|seeing|cares?|matter|regardless of|"
-                       r"shows?|showing|realis(?:e|ed)|realiz(?:e|ed)|forget|forgot)"
+                       r"watching|watch|(?<!n.t )knows?|knew|see|saw|seeing|cares?|matter|"
+                       r"regardless of|shows?|showing|realis(?:e|ed)|realiz(?:e|ed)|forget|forgot)"
                        r" (?:how|what|when|where|who)\b(?![^.!?]*\?)")
 
 

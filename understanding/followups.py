@@ -18,6 +18,7 @@ _UNITS = [("hour", r"\b(?:per|an|a|by the|each) hour\b|\bhourly\b|/ ?h(?:ou)?r\b
           ("other", r"\b(?:pesos?|rupees?|pounds?|gbp|yen|rand|dirhams?|reais|zloty|naira|"
                     r"ringgit|baht|local currency)\b")]
 _compiled = [(unit, re.compile(pattern)) for unit, pattern in _UNITS]
+_OR_A_YEAR = re.compile(r"\bor (?:per |a |each |by the )?(?:year|annual\w*|yearly)\b")
 SHORT = 10  # words: a unit question is short ("in dollars pls, euros mean nothing to me")
 # The level above the one named or talked about: "what's the next level up", "and after that?"
 _NEXT_LEVEL = re.compile(r"\bnext (?:level|step up|rung|role|position|title|promotion)\b|"
@@ -48,8 +49,8 @@ def refers_back(text: str) -> bool:
 def unit_asked(text: str) -> str | None:
     """The unit a short message asks a figure in ("usd", "eur", "hour", "month", "other")."""
     plain = text.lower()
-    if len(plain.split()) > SHORT:
-        return None
+    if len(plain.split()) > SHORT or _OR_A_YEAR.search(plain):
+        return None  # "is that per month or per year": the year's figure it was, again
     return next((unit for unit, pattern in _compiled if pattern.search(plain)), None)
 
 
@@ -77,6 +78,15 @@ _FROM = re.compile(r"\bfrom\s+(?:an?\s+|the\s+|being\s+(?:an?\s+)?)?(?:[\w-]+\s+
 def starting_point(text: str, start: int) -> bool:
     """Whether the words before `start` say it is where a move starts ("from newbie ")."""
     return bool(_FROM.search(text[:start].lower()))
+
+
+# "does that pay more than being a TL": what the conversation's subject is set against
+_THAN = re.compile(r"\bthan\s+(?:being\s+|staying\s+|as\s+)?(?:an?\s+|the\s+|my\s+)?$")
+
+
+def compared_against(text: str, start: int) -> bool:
+    """Whether the words before `start` say it is what something is compared with ("than a ")."""
+    return bool(_THAN.search(text[:start].lower()))
 
 
 def self_described(text: str, start: int) -> bool:

@@ -111,6 +111,8 @@ _GO = (r"\b(?:disappear|go away|die out|be replaced|become obsolete|be automated
 _JOBS_GOING = re.compile(rf"{_THE_JOBS}[^.?!]{{0,30}}{_MAY}[^.?!]{{0,15}}{_GO}"
                          rf"|{_MAY}[^.?!]{{0,15}}{_THE_JOBS}[^.?!]{{0,15}}{_GO}")
 _WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
+_EITHER_PERIOD = re.compile(r"\b(?:month|hour|week)\w* or (?:per |a |each |by the )?"
+                            r"(?:year|annual\w*|yearly)\b")
 # "i have 3 yrs, is that enough", "is 2 years enough to go for TL"
 _ENOUGH_YEARS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) "
                            r"(?:years?|months?)\b[^.?!]*\b(?:enough|too (?:early|soon|little|"
@@ -225,6 +227,14 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if (social := social_reading(intent, plain, asks)) is not None:
         return social
+    if _EITHER_PERIOD.search(plain) and refers_back(plain):
+        return "followup"  # "is that per month or per year": the last figures again, as given
+    if intent in ("nlu_fallback", "compare_roles") and len(set(entities.get("role") or [])) < 2 \
+            and _PAY.search(plain) and (entities.get("role") or refers_back(plain)) and (
+            len(plain.split()) <= SHORT_PAY_QUESTION) and not entities.get("career"):
+        # "avg csr salary", "and does that pay more than being a TL": the pay of the level
+        # named or talked about, not a search or a comparison missing its second side
+        return "ask_salary"
     if _CHANGE_TARGET.search(plain) and entities.get("career"):
         return "start_plan"  # "change my target to project management": the plan, rebuilt
     if _INTERVIEW.search(plain):

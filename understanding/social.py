@@ -22,8 +22,15 @@ _CUSTOMERS_REQUEST = re.compile(
     r"\bstop charging (?:me|my)\b|\bcharg(?:ed|ing) my (?:credit |debit )?card\b|"
     r"^\W*i (?:want|need) (?:a|my) refund\b")
 CUSTOMERS_REQUEST_WORDS = 14
+# Asked of the bot from outside its field: "tell me a joke", "anyone got a good adobo recipe",
+# "do my stats homework"
+_OFF_TOPIC_REQUEST = re.compile(
+    r"\b(?:tell|know|got|have) (?:me )?(?:a|any|some) (?:good )?jokes?\b|\b(?:a|any|good|your) "
+    r"(?:\w+ )?recipes?\b(?! for (?:success|disaster))|\b(?:do|write|finish|help with) my "
+    r"(?:\w+ )?(?:homework|essay|assignment)\b")
+OFF_TOPIC_WORDS = 16
 _ASKS_FOR_A_PERSON = re.compile(
-    r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the )?"
+    r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the |your )?"
     r"(?:real |live |actual )?(?:person|human|representative|rep|agent|operator|someone|"
     r"supervisor)\b"
     r"|^\W*(?:representative|operator|human|real person|live agent|agent please)\W*$")
@@ -76,6 +83,8 @@ def social_reading(intent: str, plain: str, asks: bool) -> str | None:
     if _CUSTOMERS_REQUEST.search(plain) and words <= CUSTOMERS_REQUEST_WORDS:
         # "MAKE A PAYMENT": outside what the bot knows, and the company helps with an order
         # or an account (the out-of-scope reply says both)
+        return "out_of_scope"
+    if _OFF_TOPIC_REQUEST.search(plain) and words <= OFF_TOPIC_WORDS:
         return "out_of_scope"
     if _GREETING_ONLY.search(plain):
         return "greet"  # "Hello bloggers!": a greeting to the reader, whatever else it reads as

@@ -15,7 +15,7 @@ _PATTERNS = [re.compile(p) for p in (
     r"(?= in\b| per\b| a year\b| an hour\b| these days\b| now\b| nowadays\b|[?.!,]|$)",
     rf"\b(?:do|does|would|will|can|could|did) (?:an? |the )?{_JOB} (?:make|earn|get paid|"
     r"take home|bring in)\b",
-    rf"\bwhat (?:does|do|would) (?:an? |the )?{_JOB} (?:make|earn)\b",
+    rf"\bwhat(?:'s|s| is)? (?:does|do|would)? ?(?:an? |the )?{_JOB} (?:make|earn)\b",
     rf"\bhow much (?:is|are|would|will) (?:an? |the )?{_JOB} (?:paid|earning|making)\b",
     # not "a massive pay cut", "a decent pay rise"
     rf"\b(?:an? |the )?{_JOB} (?:salary|salaries|pay|wages?)\b"
@@ -90,7 +90,7 @@ _TERM = re.compile(r"\b(?i:what(?: even| exactly| actually)?(?:'s|s| is| does| d
                    r"(?:even |exactly |actually )?"
                    r"(?:an? |the )?)"
                    r"(?P<term>[A-Z][A-Z0-9&]{1,5})s?\b"
-                   r"(?i:\s*\?|\s+(?:mean|stand|even mean)|\s*$|\s*[,.!]|\s+(?:in|on|at)\b"
+                   r"(?i:\s*\?|\s+(?:even )?(?:mean|stand)|\s*$|\s*[,.!]|\s+(?:in|on|at)\b"
                    # "and what even is WFM lol"
                    r"|\s+(?:lol|lmao|haha|again|tho|though|anyway)\b)")
 # ... or a word in quotes whose meaning is asked ("what does 'adherence' mean?"): a term
