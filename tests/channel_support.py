@@ -411,10 +411,12 @@ class SocketStub:
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()
         self._runner: web.AppRunner | None = None
+        self._sio: socketio.AsyncServer
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(timeout=15)
 
     async def _start(self) -> None:
         sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
+        self._sio = sio
         app = web.Application()
         sio.attach(app)
         picture = png(120, 80)
@@ -438,6 +440,15 @@ class SocketStub:
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    def disconnect_all(self) -> None:
+        """Ends every page's connection, as a server that goes away would (a client that the
+        server disconnects does not try again)."""
+        async def disconnect() -> None:
+            for sid, _ in list(self._sio.manager.get_participants("/", None)):
+                await self._sio.disconnect(sid)
+
+        asyncio.run_coroutine_threadsafe(disconnect(), self.loop).result(timeout=15)
 
     async def _stop(self) -> None:
         if self._runner is not None:

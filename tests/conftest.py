@@ -1,5 +1,6 @@
 """Shared fixtures: a knowledge base built by the production loader into a temporary SQLite file,
-and the source documents (../shared/seeds, which CI has beside the project)."""
+the source documents (../shared/seeds, which CI has beside the project), and for the browser tests
+headless Chromium and the bot's greeting."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import settings
 from knowledge.build import build
 from knowledge.documents import Document, read_documents
 from knowledge.repository import CareerKnowledge
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT
 from tests.postgres_support import throwaway_database
 
 
@@ -67,3 +69,34 @@ def years(kb) -> str:
     """The years to manager, as the bot writes them ("how long until I'm a manager?")."""
     manager = kb.role("manager")
     return f"{manager.years_low}-{manager.years_high} years"
+
+
+# --- the browser tests (tests/browser_support.py) ---
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright (never a downloaded browser); Playwright's
+    assertions wait as long as one answer of the bot may take."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (make test installs Debian's chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def greeting() -> str:
+    """The text the bot greets with (domain.yml)."""
+    import yaml
+
+    domain = yaml.safe_load((settings.PROJECT_ROOT / "domain.yml").read_text())
+    return domain["responses"]["utter_greet"][0]["text"]

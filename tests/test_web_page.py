@@ -7,62 +7,24 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-import yaml
 
 from knowledge.formatting import amount
-from settings import PROJECT_ROOT
+from tests.browser_support import PHONE, TIMEOUT
 from tests.channel_support import SocketStub, channel_bot, start_page
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking"]
-PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True}
 XSS = ('<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
        '<b>bold</b> what does a team lead make?')
-TIMEOUT = 30_000  # ms, for one answer of the bot
-
-
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=TIMEOUT)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (make test installs Debian's chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")
 def bot(request):
     return channel_bot(request)
-
-
-@pytest.fixture(scope="module")
-def greeting() -> str:
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
-    return domain["responses"]["utter_greet"][0]["text"]
 
 
 def outside_requests(urls: list[str]) -> list[str]:
