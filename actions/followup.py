@@ -26,6 +26,7 @@ from actions.context import (
     mentioned,
     remember,
 )
+from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
 from actions.replies import button, phrase, say
@@ -188,7 +189,9 @@ class ActionFollowup(Action):
         named_place = mentioned(tracker, "region") or mentioned(tracker, "country") or \
             mentioned(tracker, "place")
         if unit and not named_place:
-            # "what about australia then, in aussie dollars" names a new place: its pay, below
+            # "what about australia then, in aussie dollars" names a new place: its pay, below;
+            # "lol i make 15 an hour. cool cool cool" is heard before the figures
+            acknowledge(dispatcher, tracker)
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]

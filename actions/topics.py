@@ -12,11 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import Answer
 from actions.context import PLACE_TOPICS, matches, mentioned
-from actions.replies import bullets, figures, phrase, plan_button, say, sources
+from actions.replies import bullets, button, figures, phrase, plan_button, say, sources
 from knowledge.records import Citation, Fact, Figure
 from knowledge.repository import CareerKnowledge, UnknownEntry
 from knowledge.search_index import is_fact, split_ref
-from understanding.routing import asks_one_fact
+from understanding.routing import asks_one_fact, asks_target
 
 # Facts shown in full ("title: text"); the rest of a long list is named by title only.
 IN_FULL = 4
@@ -101,6 +101,13 @@ class TopicAnswer:
         spec = TOPICS[self.topic]
         facts = [f for kind in spec.kinds for f in kb.facts(kind)]
         named = self.named_facts(tracker, kb, spec)
+        if self.topic == "ask_metrics" and named and asks_target(
+                tracker.latest_message.get("text") or ""):
+            # "whats a normal AHT target": the documents give none; not the measure's text
+            say(dispatcher, "utter_no_figure_for", [button("how_performance_is_measured",
+                                                           "/ask_metrics")],
+                what=phrase("topics.target", measure=named[0].title))
+            return {}
         subjects: dict[str, Any] = {}
         if named:
             facts = named

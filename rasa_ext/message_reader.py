@@ -41,9 +41,15 @@ from understanding.followups import (
     someone_in_their_life,
     starting_point,
 )
-from understanding.routing import corrected, in_currency_names, is_statement, route
+from understanding.routing import (
+    NAMED_FACT_TOPICS,
+    corrected,
+    in_currency_names,
+    is_statement,
+    route,
+)
 from understanding.social import STATEMENT
-from understanding.unknowns import term_asked, unknown_job
+from understanding.unknowns import term_asked, unknown_job, word_asked
 
 # What a message can be about in the knowledge base: naming one, it is no request from outside
 SUBJECT_ENTITIES = ("role", "career", "region", "country", "place", "skill", "metric", "tool",
@@ -178,6 +184,10 @@ class MessageReader(GraphComponent):
         added += [{"entity": "unknown_job", "value": job}] if job else []
         term = term_asked(text, [(e["start"], e["end"]) for e in found
                                  if isinstance(e.get("start"), int)])
+        if not term and routed in NAMED_FACT_TOPICS.values() and not any(
+                entities.get(kind) for kind in NAMED_FACT_TOPICS):
+            # "whats adherence?" read as the measures: a word none of them is called
+            term = word_asked(text)
         if term:
             # "whats ACW?": an acronym no entry of the knowledge base names; said plainly
             # (actions/search.py), not answered with the nearest entry

@@ -193,6 +193,14 @@ def test_a_named_metric_is_answered_alone(kb):
     assert kb.fact("metrics", "net_promoter_score").title not in text
 
 
+def test_a_target_for_a_measure_the_sources_give_none_for_is_said_to_be_missing(kb):
+    aht = kb.fact("metrics", "average_handle_time")
+    reply = answer("ask_metrics", entities={"metric": aht.id},
+                   text="whats a normal AHT target then")
+    assert reply.responses == ["utter_no_figure_for"] and aht.title in reply.text
+    assert aht.text not in reply.text  # no fact block in its place
+
+
 @pytest.mark.parametrize("entities", [{"role": "representative"}, {}])
 def test_an_hourly_question_gets_the_hourly_figures_not_the_yearly_median(kb, entities):
     text = answer("ask_salary", entities=entities,

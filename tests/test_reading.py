@@ -16,9 +16,15 @@ from understanding.followups import (
     someone_in_their_life,
     unit_asked,
 )
-from understanding.routing import corrected, in_currency_names, is_statement, route
+from understanding.routing import (
+    asks_target,
+    corrected,
+    in_currency_names,
+    is_statement,
+    route,
+)
 from understanding.shorthand import expand
-from understanding.unknowns import term_asked, unknown_job
+from understanding.unknowns import term_asked, unknown_job, word_asked
 
 
 @pytest.mark.parametrize("text, felt", [
@@ -126,6 +132,14 @@ def test_venting_and_news_ask_nothing(text):
     # the worst and best parts of the job: why people leave and why they stay
     ("nlu_fallback", {}, "whats the worst part then, be honest", "why_leave"),
     ("nlu_fallback", {}, "what's the best thing about working in cs?", "why_stay"),
+    # the careers people move into, asked about those who left
+    ("why_leave", {}, "is there any job where nobody yells at me 😭 what do ex call centre ppl "
+                      "usually go into", "career_options"),
+    # a level's pay, asked in the words of what it does
+    ("ask_role_duties", {"role": ["representative"]}, "and how much do csrs make there",
+     "ask_salary"),
+    ("ask_role_duties", {"role": ["team_lead"]}, "what does a team lead actually do",
+     "ask_role_duties"),
     # the years a level takes, asked as whether one's own are enough
     ("nlu_fallback", {}, "i have 3 yrs, is that enough", "ask_years"),
     # a place and pay: pay there, not the last topic again
@@ -550,3 +564,14 @@ def test_what_a_figure_is_compared_against_and_per_what():
     assert not compared_against(text, text.index("TL"))
     assert unit_asked("per hour?") == "hour"
     assert unit_asked("is that per month or per year") is None  # the year's, as given
+
+
+def test_a_target_asked_for_and_a_word_whose_meaning_is_asked():
+    assert asks_target("whats a normal AHT target then")
+    assert asks_target("what is a typical first call resolution rate")
+    # a target told of, and the measure's own name, ask for none
+    assert not asks_target("the target is 6, TL keeps coaching me. what even counts towards AHT")
+    assert not asks_target("what is average handle time")
+    assert word_asked("whats adherence? my wfm team keeps emailing me about it") == "adherence"
+    assert word_asked("what does occupancy mean") == "occupancy"
+    assert word_asked("whats next?") is None and word_asked("what is the pay") is None

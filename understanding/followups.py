@@ -133,7 +133,7 @@ _ASPECTS = [("pay", r"\b(?:pay|paid|salary|salaries|wages?|earn\w*|money|make)\b
                       r"(?:even )?(?:start|begin|get started)\W*$|^\W*(?:what(?:'s| is) )?"
                       r"(?:the )?first steps?\W*$")]
 _aspects = [(aspect, re.compile(pattern)) for aspect, pattern in _ASPECTS]
-ASPECT_WORDS = 8
+ASPECT_WORDS = 10  # "how many years would it take me to get in"
 
 
 def aspect_asked(text: str) -> str | None:

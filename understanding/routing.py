@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from understanding.feelings import TOLD
+from understanding.feelings import TOLD, asks_something
 from understanding.focus import main_question
 from understanding.followups import LEAD_IN, compares, refers_back, unit_asked
 from understanding.shorthand import expand
@@ -126,7 +126,10 @@ _WHAT_THEY_DO = re.compile(r"\bwhat (?:do|does) (?!i\b|we\b|you\b|u\b)(?:[\w']+ 
 _JOBS_I_COULD_DO = re.compile(r"\bwhat (?:other |else |kind of |sort of |type of )?"
                               r"(?:jobs?|careers?|roles?|work|positions?) "
                               r"(?:can|could|would|should|might|do) "
-                              r"(?:i|you|someone|people|we|one)\b")
+                              r"(?:i|you|someone|people|we|one)\b"
+                              # "what do ex call centre ppl usually go into", "what else pays ok"
+                              r"|\bwhat (?:do|did|does) (?:\w+ ){1,5}(?:go|move|get|switch) "
+                              r"into\b|\bwhat else (?:\w+ )?pays\b")
 # "applying for months and not a peep back", "ghosted after every interview": the job hunt is
 # what is hard, so what the documents say about applications and interviews
 _HUNT_STRUGGLE = re.compile(r"\bappl(?:y|ying|ied) (?:for|to) [^.!?]{0,40}\b(?:months?|weeks?|"
@@ -227,6 +230,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
     roles = [r for r in entities.get("role") or [] if r not in IN_PASSING]
     if (social := social_reading(intent, plain, asks)) is not None:
         return social
+    if intent == "ask_role_duties" and entities.get("role") and _PAY.search(plain) and asks and (
+            not _WHAT_THEY_DO.search(plain)):
+        return "ask_salary"  # "and how much do csrs make there": their pay, not their duties
     if _EITHER_PERIOD.search(plain) and refers_back(plain):
         return "followup"  # "is that per month or per year": the last figures again, as given
     if intent in ("nlu_fallback", "compare_roles") and len(set(entities.get("role") or [])) < 2 \
@@ -483,6 +489,22 @@ def introduces_themselves(text: str) -> bool:
     """Whether a short message only says who the person is ("i'm in retail cs, 3 years")."""
     plain = text.lower()
     return bool(_ABOUT_THEMSELVES.search(plain)) and len(plain.split()) <= SHORT_INTRODUCTION
+
+
+# "whats a normal AHT target", "what should my CSAT be": a number for a measure
+# (only read where a measure is named: actions/topics.py)
+_TARGET = re.compile(r"\b(?:targets?|benchmarks?|goals?)\b|\b(?:normal|typical|"
+                     r"average(?! handle)|good|acceptable|decent|realistic) (?:\w+ ){0,3}?"
+                     r"(?:target|score|number|time|figure|rate|percent(?:age)?|aht|fcr|csat|nps)\b"
+                     r"|\bwhat should (?:my |our |the )?\w+ be\b")
+
+
+def asks_target(text: str) -> bool:
+    """Whether the message asks for a target or a usual figure of a measure; a target it only
+    tells of ("the target is 6. what even counts towards AHT") is not asked for."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.lower())
+    asking = [s for s in sentences if asks_something(s)] or sentences
+    return any(_TARGET.search(s) for s in asking)
 
 
 def talks_pay(text: str) -> bool:

@@ -112,3 +112,22 @@ def term_asked(text: str, known: list[tuple[int, int]]) -> str | None:
         if not any(s <= start and end <= e for s, e in known):
             return match.group("term")
     return None
+
+
+# "whats adherence? my wfm team keeps emailing me about it": one word whose meaning is asked,
+# where the question is read as one of the topics that explain named things (measures, tools)
+_WORD_MEANING = re.compile(r"\bwhat(?:'s|s| is| does| are)? (?:an? |the )?(?P<term>[a-z]{4,20})"
+                           r"(?:\s*\?|\s+(?:even )?(?:mean|stand)\b)")
+
+
+def word_asked(text: str) -> str | None:
+    """The single lower-case word a question asks the meaning of ("whats adherence?"), or
+    None."""
+    match = _WORD_MEANING.search(text.lower().replace("’", "'"))
+    return match.group("term") if match and match.group("term") not in _NOT_A_TERM else None
+
+
+# "what's up?", "what's next?": no term
+_NOT_A_TERM = {"that", "this", "there", "next", "else", "good", "best", "worse", "better", "wrong",
+               "happening", "going", "left", "more", "those", "these", "them", "they", "your",
+               "mine", "yours", "their", "point", "deal", "difference", "catch", "plan", "it"}
