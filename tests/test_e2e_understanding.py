@@ -186,6 +186,46 @@ CONVERSATIONS = [
                                        A(["careers_fit_me"]))]),
     ("remarks about an accent", [("my TL keeps making jokes about my accent in huddles",
                                   SIGNPOST)]),
+    # self-harm said without "myself"; cutting hours is no crisis
+    ("cutting again", [("been cutting again after late shifts, it's the only thing that helps",
+                        CRISIS)]),
+    ("hours cut", [("they keep cutting our hours, is that even allowed", SIGNPOST)]),
+    # relief is good news, not mental strain
+    ("less hopeless", [("what does a qa analyst need to know",
+                        A(["skills_for_career"], career="quality_assurance")),
+                       ("ok that's doable actually, feeling a lot less hopeless", STATEMENT)]),
+    # a job the sources don't know, named only in a follow-up: no level's figure in its place
+    ("a nurse after a manager", [("what does a call centre manager make",
+                                  A(["ask_salary"], role="manager")),
+                                 ("and for a paramedic?", HONEST)]),
+    # hours, not HR
+    ("per hour, not HR", [("i'm on 17/hr, whats the normal hourly for reps",
+                           {**A(["ask_salary"]), "figure": MEDIAN_HOURLY})]),
+    ("hourly after a rep's pay", [("what does a csr make", A(["ask_salary"],
+                                                              role="representative")),
+                                  ("hourly?", {**A(["ask_salary"]), "figure": MEDIAN_HOURLY})]),
+    # the ladder's items and the level after one
+    ("the fourth one's pay, the one after it", [
+        ("show me the career ladder", A(["ask_ladder"])),
+        ("what does the 4th one pay", A(["ask_salary"], role="specialist")),
+        ("and the one after that, what do they do", A(["ask_role_duties"], role="team_lead"))]),
+    # a person in their life is not the subject
+    ("my manager said", [("my manager says i'm not ready, how many years does it take to "
+                          "become a senior rep", A(["ask_years"],
+                                                   role="senior_representative"))]),
+    # shorthand and requests from outside the field
+    ("chat shorthand", [("5 yrs on the phones and im fried. wat else could i do",
+                         {**A(["career_options", "steps_to_leave"]), "acknowledge": True})]),
+    ("a joke asked for", [("tell me a joke before my next call", {"expect": "social"})]),
+    ("a target the sources don't give", [("what's a good AHT target for a new agent", HONEST)]),
+    ("a measure's word not in the sources", [("whats occupancy? my wfm keeps mentioning it",
+                                              HONEST)]),
+    ("per month or per year", [("how much do reps make in australia",
+                                {**A(["ask_salary", "ask_salary_region"], region="australia"),
+                                 "figure": AUSTRALIA_LOW}),
+                               ("is that a month or a year", {
+                                   **A(["ask_salary", "ask_salary_region"], region="australia"),
+                                   "figure": AUSTRALIA_LOW})]),
 ]
 
 
