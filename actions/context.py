@@ -66,11 +66,16 @@ def current(tracker: Tracker, entity: str) -> Any:
     """The entity's value in the latest message, else, when the message carries on from the
     conversation, its slot (the conversation's last one)."""
     values = mentioned(tracker, entity)
-    if entity == "role" and mentioned(tracker, "next_level"):
-        # "what's the next level up from a csr?", "and after that?": the one above
+    if entity == "role" and (where := mentioned(tracker, "next_level")):
+        # "what's the next level up from a csr?", "and after that?": the one above; "and the one
+        # below that", "the top one": by where it sits
+        kb = knowledge()
+        if where[0] in ("top", "bottom"):
+            return kb.ladder()[-1 if where[0] == "top" else 0].id
         base = values[0] if values else tracker.get_slot("role")
-        above = knowledge().next_role(base) if base else None
-        return above.id if above else base
+        other = (kb.role_below(base) if where[0] == "below" else kb.next_role(base)) if base \
+            else None
+        return other.id if other else base
     if values:
         return values[0]
     return tracker.get_slot(entity) if continues(tracker) else None

@@ -33,7 +33,7 @@ from actions.replies import button, phrase, say
 from actions.salary import general_pay, region_pay, role_pay
 from knowledge.repository import CareerKnowledge
 from understanding.followups import aspect_asked, list_items, unit_asked
-from understanding.routing import talks_pay
+from understanding.routing import NAMED_FACT_TOPICS, talks_pay
 
 # "and the cons?" after the good sides, "and the upsides?" after the reasons to leave
 _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|worst)\b"),
@@ -41,6 +41,10 @@ _OTHER_SIDE = {"why_stay": (re.compile(r"\b(?:cons|downsides?|bad|negatives?|wor
                "why_leave": (re.compile(r"\b(?:pros|upsides?|good|positives?|best)\b"),
                              "why_stay")}
 CURRENCIES = {"usd": "USD", "eur": "EUR"}
+# The topics that list named things, and the entity that names one ("what about Zendesk")
+NAMED_TOPIC_ENTITIES = {topic: entity for entity, topic in NAMED_FACT_TOPICS.items()}
+_WHAT_ABOUT_NAME = re.compile(r"^\W*(?:and |ok |so )?(?:what|how) about (?P<name>[\w&' .-]{2,30}?)"
+                              r"\W*$")
 # The topics that answer about a career or a role, and the answer a follow-up naming one gets
 # when the last topic answers about neither.
 SUBJECT_TOPICS = {"career": (CAREER_TOPICS | {"ask_salary"}, "skills_for_career"),
@@ -195,6 +199,8 @@ class ActionFollowup(Action):
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
+        elif aspect_asked(text) == "source":
+            pass  # "source?", "why?": the last answer again, with where it comes from
         elif (aspect := aspect_asked(text)) and not any(mentioned(tracker, k) for k in SUBJECTS):
             kind = last_subject(tracker)
             side = aspect_topic(aspect, kind)
@@ -206,6 +212,12 @@ class ActionFollowup(Action):
                     what=phrase(f"followup.sides_of_career.{aspect}", career=career.name))
                 return []
             return await registered()[side].run_unacknowledged(dispatcher, tracker)
+        if (unnamed := _WHAT_ABOUT_NAME.search(text)) and topic in NAMED_TOPIC_ENTITIES and not (
+                any(mentioned(tracker, k) for k in (*SUBJECTS, NAMED_TOPIC_ENTITIES[topic]))):
+            # "what about google" after the employers: one the sources don't name, said so
+            say(dispatcher, "utter_no_figure_for", [button("what_can_you_do", "/help")],
+                what=unnamed.group("name"))
+            return []
         if topic == "ask_salary_region" and mentioned(tracker, "role"):
             topic = "ask_salary"  # "and a manager there?" after pay in the UK: the level's pay
         for kind, (takes_it, default) in SUBJECT_TOPICS.items():

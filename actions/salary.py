@@ -13,7 +13,7 @@ from actions.replies import amount, bullets, button, figure, phrase, say, source
 from knowledge.records import PayFigure, Role
 from knowledge.repository import CareerKnowledge
 from plans import wording
-from understanding.followups import per_asked
+from understanding.followups import per_asked, years_of_experience
 from understanding.routing import IN_PASSING
 
 
@@ -30,6 +30,11 @@ def role_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, role: Role) 
         average=amount(role.average_usd, "USD"), level=role.level, levels=len(kb.ladder()),
         years=years(role),
         sources=sources(role.sources[:1]))
+
+
+def level_after(kb: CareerKnowledge, years_said: float) -> Role:
+    """The level of the ladder people usually hold after that many years (roles.yml's years)."""
+    return next((r for r in reversed(kb.ladder()) if r.years_low <= years_said), kb.ladder()[0])
 
 
 class SalaryAnswer(Answer):
@@ -56,6 +61,11 @@ class SalaryAnswer(Answer):
             # ... and after a career, about the career; "do trainers get paid much more than
             # agents?" too: the agents are who they are, the trainers what they ask about
             role_id = None
+        text = tracker.latest_message.get("text") or ""
+        if not mentioned(tracker, "role") and not mentioned(tracker, "career") and (
+                (years_said := years_of_experience(text)) is not None):
+            # "and for someone with 2 yrs": the level people usually reach with that many
+            role_id, career_id = level_after(kb, years_said).id, None
         region_id, country_id = place(tracker)
         if career_id and not role_id:
             career = kb.career(career_id)
@@ -64,7 +74,6 @@ class SalaryAnswer(Answer):
                         career=career.name),
                  button("customer_service_pay", "/ask_salary")], career=career.name)
             return {"career": career.id}
-        text = tracker.latest_message.get("text") or ""
         if (per_asked(text) == "hour" and role_id in (None, kb.ladder()[0].id)
                 and not (region_id or country_id)):
             # "whats the median hourly for a CSR": the sources' hourly figures are for the first

@@ -36,6 +36,7 @@ from understanding.followups import (
     compared_against,
     compares,
     ordinal_asked,
+    other_level,
     refers_back,
     self_described,
     someone_in_their_life,
@@ -43,6 +44,7 @@ from understanding.followups import (
 )
 from understanding.routing import (
     NAMED_FACT_TOPICS,
+    SOCIAL,
     corrected,
     in_currency_names,
     is_statement,
@@ -54,6 +56,8 @@ from understanding.unknowns import term_asked, unknown_job, word_asked
 # What a message can be about in the knowledge base: naming one, it is no request from outside
 SUBJECT_ENTITIES = ("role", "career", "region", "country", "place", "skill", "metric", "tool",
                     "industry", "employer", "specialization")
+# "how much", "and the pay?": a side of the conversation's subject, asked in so few words
+BARE_ASPECT_WORDS = 3
 # The out-of-scope reading's confidence, second to the fallback, that is taken over "nothing
 # close in my sources": a request from outside the field gets the reply that says so
 OUT_OF_SCOPE_RUNNER_UP = 0.3
@@ -130,6 +134,9 @@ class MessageReader(GraphComponent):
         if asks_next_level(text):
             # the level above the one named, else above the conversation's (actions/context.py)
             added.append({"entity": "next_level", "value": "above"})
+        elif (where := other_level(text)) and not any(e["entity"] == "role" for e in found):
+            # "and the one below that", "how long to get to the top one"
+            added.append({"entity": "next_level", "value": where})
         elif refers_back(text) or (
                 len({e["value"] for e in found if e["entity"] == "role"}) >= 2
                 and not compares(text)):
@@ -167,8 +174,12 @@ class MessageReader(GraphComponent):
         if not asks and is_statement(name, confidence, felt):
             name = STATEMENT
         # "tell me more about the second one", "how do I start?": the conversation's subject
-        leans_back = ordinal is not None or aspect_asked(text) == "start"
+        aspect = aspect_asked(text)
+        leans_back = ordinal is not None or aspect in ("start", "source")
         routed = "followup" if leans_back else route(name, entities, text, asks)
+        if aspect is not None and len(text.split()) <= BARE_ASPECT_WORDS and not any(
+                entities.get(k) for k in SUBJECT_ENTITIES) and routed not in SOCIAL:
+            routed = "followup"  # "how much": of the conversation's subject
         if routed == "followup" and felt == TOLD and not tells_own_pay(text):
             # "sorry, I meant Canada not the US" is no story to thank them for; "lol i make 15
             # an hour" is

@@ -195,6 +195,9 @@ _ASKING = re.compile(
     r"(?:to|i|people|you|anyone|one|someone|(?:\w+ )?(?:jobs?|roles?|careers?))\b"
     r"|^\W*(?:is it )?(?:better|best) (?:to|way|off)\b"
     r"|\b(?:i'd|i would) love to\b"
+    # "if i leave cs altogether would i lose the wfh option"
+    r"|\bif (?:i|we) [^,.?!]{0,50}\b(?:would|will|can|could|should|do|does) "
+    r"(?:i|we|it|they|that)\b"
     r"|\b(?:what|how|which|where|when|why) (?:do|does|did|is|are|was|were|can|could|should|"
     r"would|will|much|many|long|about|kind|type|sort|else|exactly|even)\b"
     # ("as loud as I want", "whatever I want" are no wish)

@@ -71,6 +71,22 @@ def asks_next_level(text: str) -> bool:
     return bool(_NEXT_LEVEL.search(text.lower()))
 
 
+# "and the one below that", "how long to get to the top one": another level than the one talked
+# about, by where it sits on the ladder
+_OTHER_LEVEL = [("below", r"\b(?:the )?(?:one|level|role|rung|step) (?:below|under|before) "
+                          r"(?:it|that|this|them)\b|\blevel (?:below|down)\b"),
+                ("top", r"\b(?:the )?(?:top|highest) (?:one|level|role|rung|job)\b"),
+                ("bottom", r"\b(?:the )?(?:bottom|lowest|entry) (?:one|level|rung)\b")]
+_other_levels = [(where, re.compile(pattern)) for where, pattern in _OTHER_LEVEL]
+
+
+def other_level(text: str) -> str | None:
+    """Where on the ladder the level asked about sits ("below", "top", "bottom") when the
+    message points at it rather than naming it, or None."""
+    plain = text.lower()
+    return next((where for where, pattern in _other_levels if pattern.search(plain)), None)
+
+
 # "how long to go from agent to QA analyst": where the person starts, not where they aim
 _FROM = re.compile(r"\bfrom\s+(?:an?\s+|the\s+|being\s+(?:an?\s+)?)?(?:[\w-]+\s+){0,2}$")
 
@@ -120,9 +136,11 @@ LEAD_IN = (r"^\W*(?:(?:ok(?:ay)?|so|and|but|hm+|um+|uh+|right|well|alright|fine|
 # A short follow-up that names another side of the same subject ("and the pay?", "how long
 # would that take", "what about the downsides"): (what it asks, its words). The subject stays the
 # conversation's; the topic is the side asked for.
-_ASPECTS = [("pay", r"\b(?:pay|paid|salary|salaries|wages?|earn\w*|money|make)\b"),
+_ASPECTS = [("pay", r"\b(?:pay|paid|salary|salaries|wages?|earn\w*|money|make)\b|"
+                    r"^\W*(?:and |so |ok )?how much\W*$"),
             ("years", r"\bhow (?:long|many years|soon)\b|\btake (?:me )?to get\b"),
-            ("skills", r"\bskills?\b|\bwhat (?:do|would|should) i (?:need|learn|study)\b"),
+            ("skills", r"\bskills?\b|\bwhat (?:do|would|should) i (?:need|learn|study)\b|"
+                       r"\bwhat (?:does|would|will) it take\b|\bwhat do (?:they|you) look for\b"),
             ("duties", r"\bwhat (?:do|does|would) (?:they|it|that|one|i) (?:\w+ )?do\b|"
                        r"\bday to day\b|\bduties\b|\bresponsibilit"),
             ("cons", r"\b(?:cons|downsides?|negatives?|drawbacks?|disadvantages?|bad sides?|"
@@ -131,7 +149,13 @@ _ASPECTS = [("pay", r"\b(?:pay|paid|salary|salaries|wages?|earn\w*|money|make)\b
                      r"best part)\b"),
             ("start", LEAD_IN + r"(?:how|where) (?:do|would|should|can) i "
                       r"(?:even )?(?:start|begin|get started)\W*$|^\W*(?:what(?:'s| is) )?"
-                      r"(?:the )?first steps?\W*$")]
+                      r"(?:the )?first steps?\W*$|"
+                      r"\bwhat (?:should|do|would|can) i do first\b"),
+            # "source?", "how do u know", "why?": where the last answer comes from
+            ("source", LEAD_IN + r"(?:sources?|says who|how (?:do|would|can) (?:you|u) know"
+                       r"(?: (?:that|this|it))?(?: works?)?|where(?:'s| is| does) (?:that|this) "
+                       r"(?:from|come from)|why(?: so (?:long|low|much|little|high))?|"
+                       r"is that true|proof)\W*$")]
 _aspects = [(aspect, re.compile(pattern)) for aspect, pattern in _ASPECTS]
 ASPECT_WORDS = 10  # "how many years would it take me to get in"
 
@@ -188,3 +212,15 @@ _WORTH = re.compile(r"\bworth (?:it|the|doing|going)\b|\bworthwhile\b")
 def asks_worth(text: str) -> bool:
     """Whether the message asks if something is worth it ("is it worth it?")."""
     return bool(_WORTH.search(text.lower()))
+
+
+# "and for someone with 2 yrs", "what would i make with 4 years experience": experience in years
+_EXPERIENCE = re.compile(r"\bwith (?:about |around |over |nearly |almost )?(?P<n>\d+(?:\.\d+)?)\s*"
+                         r"(?:years?|yrs?)\b|\b(?P<m>\d+(?:\.\d+)?)\s*(?:years?|yrs?) "
+                         r"(?:of )?(?:experience|exp|in)\b")
+
+
+def years_of_experience(text: str) -> float | None:
+    """The years of experience a message gives someone, or None."""
+    match = _EXPERIENCE.search(text.lower())
+    return float(match.group("n") or match.group("m")) if match else None

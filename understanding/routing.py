@@ -113,6 +113,16 @@ _JOBS_GOING = re.compile(rf"{_THE_JOBS}[^.?!]{{0,30}}{_MAY}[^.?!]{{0,15}}{_GO}"
 _WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
 _EITHER_PERIOD = re.compile(r"\b(?:month|hour|week)\w* or (?:per |a |each |by the )?"
                             r"(?:year|annual\w*|yearly)\b")
+# "compare that with QA": the last question, about what is named
+_COMPARE_WITH = re.compile(r"\bcompare (?:that|it|this|them) (?:with|to|against)\b|"
+                           r"^\W*(?:and )?(?:vs|versus)\b")
+# "how do they even measure me on all this stuff", "what am i judged on"
+_MEASURED = re.compile(r"\b(?:measur|judg|scor|rat|track|assess)(?:e|ed|es|ing)? (?:me|us|you|"
+                       r"agents|reps|people|performance)\b|\b(?:am i|are we|are agents|are you) "
+                       r"(?:measured|judged|scored|rated|tracked|assessed)\b")
+# "so like the us then? how much is that": pay, with a place named
+_HOW_MUCH_IS = re.compile(r"\bhow much (?:is (?:that|it)|would (?:i|you|we)|do (?:they|you|we|i)|"
+                          r"does it pay|can (?:i|you))\b")
 # "i have 3 yrs, is that enough", "is 2 years enough to go for TL"
 _ENOUGH_YEARS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) "
                            r"(?:years?|months?)\b[^.?!]*\b(?:enough|too (?:early|soon|little|"
@@ -316,14 +326,19 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
             # quit?"): only "what is BPO" asks about it
             return topic
     places = any(entities.get(k) for k in ("region", "country", "place"))
-    if (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)) and any(
-            entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10 and not (
-            (entities.get("career") or places) and _PAY.search(plain)):
-        # "no, I meant team lead", "ok what about a cs supervisor"; not "and how much do
-        # marketing people make" or "what about south africa, are bpo jobs paid better there",
-        # pay questions of their own (below)
+    pointing_back = (_CORRECTION.search(plain) or _WHAT_ABOUT.search(plain)
+                     or _COMPARE_WITH.search(plain))
+    if pointing_back and any(entities.get(k) for k in SUBJECTS) and len(plain.split()) <= 10 and (
+            not ((entities.get("career") or places) and _PAY.search(plain))):
+        # "no, I meant team lead", "ok what about a cs supervisor", "compare that with QA"; not
+        # "and how much do marketing people make" or "what about south africa, are bpo jobs paid
+        # better there", pay questions of their own (below)
         return "followup"
-    if places and _PAY.search(plain) and (intent in ROLE_BEATS | CAREER_BEATS | {
+    if _MEASURED.search(plain) and asks and intent not in SOCIAL and not (
+            entities.get("role") or entities.get("career")):
+        return "ask_metrics"  # "how do they even measure me on all this stuff"
+    if places and (_PAY.search(plain) or _HOW_MUCH_IS.search(plain)) and (
+            intent in ROLE_BEATS | CAREER_BEATS | {
             "ask_salary", "ask_salary_region", "compare_roles", "career_options", "followup"}
                                           or _WHAT_ABOUT.search(plain)):
         # "how much are Filipino call centre workers paid?": pay there, said honestly

@@ -52,6 +52,8 @@ _NOT_A_JOB = {
     "terrible", "awful", "equal", "minimum", "living", "livable", "liveable", "proper", "actual",
     # "and for how long?", "for now?"
     "long", "now", "sure", "example", "instance", "years", "months", "ages", "free",
+    # "and for someone with 2 yrs": experience, not a job
+    "with", "yrs", "yr", "year", "somebody", "anybody",
 }
 
 
@@ -100,6 +102,13 @@ _QUOTED_TERM = re.compile(r"\bwhat(?:'s|s| is| does| do| are)? (?:an? |the )?[\"
                           r"even mean)\b|\s*$)", re.IGNORECASE)
 
 
+# "what about ACW" after the measures: an acronym in a follow-up
+_ABOUT_TERM = re.compile(r"\b(?i:what|how) about (?P<term>[A-Z][A-Z0-9&]{1,5})s?(?![\w'])")
+# capitals that name no term: customer service itself, chat shorthand
+_NOT_TERMS = {"CS", "CX", "OK", "IT", "AI", "FYI", "LOL", "TBH", "IMO", "IDK", "PS", "ASAP",
+              "AM", "PM", "ME", "MY", "US", "UK", "I"}
+
+
 def term_asked(text: str, known: list[tuple[int, int]]) -> str | None:
     """The acronym ("whats ACW?" -> "ACW") or quoted term ("what does 'adherence' mean?") a
     question asks the meaning of, when no entity the message names covers it (`known`: their
@@ -107,9 +116,11 @@ def term_asked(text: str, known: list[tuple[int, int]]) -> str | None:
     if text.upper() == text:
         return None  # "WHAT IS THE PAY" is shouted, not an acronym
     plain = text.replace("’", "'")
-    for match in [*_TERM.finditer(plain), *_QUOTED_TERM.finditer(text)]:
+    for match in [*_TERM.finditer(plain), *_QUOTED_TERM.finditer(text),
+                  *_ABOUT_TERM.finditer(plain)]:
         start, end = match.span("term")
-        if not any(s <= start and end <= e for s, e in known):
+        if not any(s <= start and end <= e for s, e in known) and (
+                match.group("term") not in _NOT_TERMS):
             return match.group("term")
     return None
 
