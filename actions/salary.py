@@ -80,6 +80,15 @@ class SalaryAnswer(Answer):
             # level, representatives (pay.yml); the yearly median would not answer it
             general_pay(dispatcher, kb, per="hour")
             return {"role": role_id} if role_id else {}
+        if role_id and per_asked(text) and not (region_id or country_id):
+            # "whats the hourly rate for a call centre manager": the sources give a level's pay
+            # a year only; said so, with the year's figure
+            role = kb.role(role_id)
+            say(dispatcher, "utter_no_figure_for", what=phrase(
+                "followup.role_pay_in_unit", role=role.name,
+                unit=phrase(f"followup.units.{per_asked(text)}")))
+            role_pay(dispatcher, kb, role)
+            return {"role": role_id, "region": None, "country": None}
         if role_id:
             if (region_id and region_id != "us") or (country_id and not region_id):
                 # the levels' figures are US ones: "and in Japan?" after a team lead's pay gets

@@ -8,13 +8,17 @@ import pytest
 from understanding.feelings import TOLD, asks_something, feeling, tells_own_pay, told
 from understanding.followups import (
     asks_next_level,
+    aspect_asked,
     compared_against,
     list_items,
     ordinal_asked,
+    other_level,
+    per_asked,
     refers_back,
     self_described,
     someone_in_their_life,
     unit_asked,
+    years_of_experience,
 )
 from understanding.routing import (
     asks_target,
@@ -575,3 +579,15 @@ def test_a_target_asked_for_and_a_word_whose_meaning_is_asked():
     assert word_asked("whats adherence? my wfm team keeps emailing me about it") == "adherence"
     assert word_asked("what does occupancy mean") == "occupancy"
     assert word_asked("whats next?") is None and word_asked("what is the pay") is None
+
+
+def test_the_period_asked_for_is_read_from_what_is_asked():
+    assert per_asked("whats the hourly rate for a call centre manager") == "hour"
+    # hourly only told of; a year asked
+    assert per_asked("what does a manager make a year? the rest of us are hourly") is None
+    assert years_of_experience("and for someone with 2 yrs") == 2
+    assert other_level("and the one below that") == "below"
+    assert other_level("how long to get to the top one") == "top"
+    assert other_level("agent all the way up to the top") is None  # the whole ladder
+    assert aspect_asked("source?") == "source" and aspect_asked("how do u know") == "source"
+    assert aspect_asked("thanks. really") is None

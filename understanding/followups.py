@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from understanding.feelings import asks_something
+
 _BACK = re.compile(r"\b(?:they|them|their|it|its|that|those|this|there|one|he|she|his|her|"
                    r"the (?:role|job|position|career|field|level|switch|move|change|transition)|"
                    r"that (?:role|job|level|career))"
@@ -18,6 +20,7 @@ _UNITS = [("hour", r"\b(?:per|an|a|by the|each) hour\b|\bhourly\b|/ ?h(?:ou)?r\b
           ("other", r"\b(?:pesos?|rupees?|pounds?|gbp|yen|rand|dirhams?|reais|zloty|naira|"
                     r"ringgit|baht|local currency)\b")]
 _compiled = [(unit, re.compile(pattern)) for unit, pattern in _UNITS]
+_A_YEAR = re.compile(r"\b(?:a|per|each) year\b|\b(?:yearly|annual\w*)\b")
 _OR_A_YEAR = re.compile(r"\bor (?:per |a |each |by the )?(?:year|annual\w*|yearly)\b")
 SHORT = 10  # words: a unit question is short ("in dollars pls, euros mean nothing to me")
 # The level above the one named or talked about: "what's the next level up", "and after that?"
@@ -57,7 +60,11 @@ def unit_asked(text: str) -> str | None:
 def per_asked(text: str) -> str | None:
     """The period a pay question of any length asks for ("hour", "month"), or None: "whats the
     median hourly for a CSR" wants the hourly figure, not the yearly one."""
-    plain = text.lower()
+    # the sentences that ask: "what does a manager make a year? the rest of us are hourly"
+    sentences = re.split(r"(?<=[.!?])\s+", text.lower())
+    plain = " ".join(s for s in sentences if asks_something(s)) or text.lower()
+    if _A_YEAR.search(plain):
+        return None
     return next((unit for unit, pattern in _compiled[:2] if pattern.search(plain)), None)
 
 

@@ -52,7 +52,9 @@ _CORRECTION = re.compile(r"^(?:no+|nope|sorry|oops|actually|wait|not|i meant|i m
 SUBJECTS = ("role", "career", "region", "country")
 _WHAT_ABOUT = re.compile(LEAD_IN + r"(?:what|how) about\b|^and\b")
 _CHANGE_TARGET = re.compile(
-    r"\b(?:change|switch|swap|move|set|update)\b.*\b(?:target|goal|career|plan|aim)\b"
+    # "change my target to project management"; not "is sales a decent move ... hit target"
+    r"\b(?:change|switch|swap|set|update)\b.{0,20}\b(?:my|the|our) (?:target|goal|career goal|"
+    r"plan|aim)\b"
     r"|\b(?:target|goal|plan)\b.*\b(?:to|into|for)\b.*\binstead\b|\binstead\b.*\bplan\b")
 # The questions of a job interview, as people quote them
 _INTERVIEW = re.compile(r"\bwhy should (?:we|i|they) hire you\b|\btell me about yourself\b|"
@@ -171,7 +173,7 @@ _IN_DOLLARS = re.compile(r"\b(?:us|u\.s\.) dollars?\b")
 _ABOUT_ME = re.compile(r"\b(?:i|i'm|im|i am|i've|my)\b")
 # "make" is pay only where an amount could follow ("what do HR people make?", "make in the
 # UK", "make an hour"), not in "why do we make it so hard".
-_PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|wage|wages|money|income|\$)\b"
+_PAY = re.compile(r"\b(?:pay|pays|paid|salary|salaries|earn|earns|wage|wages|money|income|\$)\b"
                   r"|\bgoing rate\b|\bmedian\b"
                   # an amount: "she's on over 100k"
                   r"|\$?\b\d{2,3}(?:k|,000)\b"

@@ -26,6 +26,9 @@ SHORTHAND = {
     "anythin": "anything", "evry": "every", "wich": "which", "shud": "should", "cud": "could",
     "wud": "would", "becuase": "because", "becasue": "because", "realy": "really",
     "w/": "with", "w/o": "without", "yrs": "years", "yr": "year",
+    # pay, misspelt: the readings hinge on it
+    "salery": "salary", "sallary": "salary", "salry": "salary", "salaray": "salary",
+    "salerys": "salaries", "payed": "paid", "wadge": "wage", "wadges": "wages",
 }
 _WORD = re.compile(r"(?<![\w'/])(?:" + "|".join(
     re.escape(w) for w in sorted(SHORTHAND, key=len, reverse=True)) + r")(?![\w'/])")

@@ -27,7 +27,8 @@ CUSTOMERS_REQUEST_WORDS = 14
 _OFF_TOPIC_REQUEST = re.compile(
     r"\b(?:tell|know|got|have) (?:me )?(?:a|any|some) (?:good )?jokes?\b|\b(?:a|any|good|your) "
     r"(?:\w+ )?recipes?\b(?! for (?:success|disaster))|\b(?:do|write|finish|help with) my "
-    r"(?:\w+ )?(?:homework|essay|assignment)\b")
+    r"(?:\w+ )?(?:homework|essay|assignment)\b|\bwhat(?:'s| is| will)? the weather\b|"
+    r"\bweather (?:gonna|going to|be like|forecast|tomorrow|tmrw|today)\b")
 OFF_TOPIC_WORDS = 16
 _ASKS_FOR_A_PERSON = re.compile(
     r"\b(?:talk|speak|connect|transfer|put)(?: me)? (?:to|with|through to) (?:a |an |the |your )?"

@@ -127,8 +127,9 @@ def term_asked(text: str, known: list[tuple[int, int]]) -> str | None:
 
 # "whats adherence? my wfm team keeps emailing me about it": one word whose meaning is asked,
 # where the question is read as one of the topics that explain named things (measures, tools)
-_WORD_MEANING = re.compile(r"\bwhat(?:'s|s| is| does| are)? (?:an? |the )?(?P<term>[a-z]{4,20})"
-                           r"(?:\s*\?|\s+(?:even )?(?:mean|stand)\b)")
+_WORD_MEANING = re.compile(r"\bwhat(?: even| exactly| actually)?(?:'s|s| is| does| are)? "
+                           r"(?:even |exactly |actually )?(?:an? |the )?(?P<term>[a-z]{4,20})"
+                           r"(?:\s*\?|\s+(?:even )?(?:mean|stand)\b|\s*$)")
 
 
 def word_asked(text: str) -> str | None:
