@@ -199,8 +199,11 @@ class ActionFollowup(Action):
             return in_unit(dispatcher, tracker, knowledge(), unit)
         if topic in _OTHER_SIDE and _OTHER_SIDE[topic][0].search(text):
             topic = _OTHER_SIDE[topic][1]
-        elif aspect_asked(text) == "source":
-            pass  # "source?", "why?": the last answer again, with where it comes from
+        elif aspect_asked(text) == "source" or (
+                topic in PLACE_TOPICS and aspect_asked(text) in ("skills", "duties")):
+            # "source?", "why?": the last answer again, with where it comes from; "what would i
+            # need for it" after remote work: what the sources say about it, not skills in general
+            pass
         elif (aspect := aspect_asked(text)) and not any(mentioned(tracker, k) for k in SUBJECTS):
             kind = last_subject(tracker)
             side = aspect_topic(aspect, kind)
@@ -211,7 +214,8 @@ class ActionFollowup(Action):
                             career=career.name), button("careers_to_move_into", "/career_options")],
                     what=phrase(f"followup.sides_of_career.{aspect}", career=career.name))
                 return []
-            return await registered()[side].run_unacknowledged(dispatcher, tracker)
+            # through run: "and how long" after a degree's cost is the degree's (REDIRECTS)
+            return await registered()[side].run(dispatcher, tracker, domain)
         if (unnamed := _WHAT_ABOUT_NAME.search(text)) and topic in NAMED_TOPIC_ENTITIES and not (
                 any(mentioned(tracker, k) for k in (*SUBJECTS, NAMED_TOPIC_ENTITIES[topic]))):
             # "what about google" after the employers: one the sources don't name, said so

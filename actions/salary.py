@@ -7,13 +7,17 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import Answer
+from actions.answer import SUBJECTS, Answer
 from actions.context import CAREER_TOPICS, current, mentioned, place, unknown_place
 from actions.replies import amount, bullets, button, figure, phrase, say, sources
 from knowledge.records import PayFigure, Role
 from knowledge.repository import CareerKnowledge
 from plans import wording
-from understanding.followups import per_asked, years_of_experience
+from understanding.followups import (
+    about_customer_service_as_a_whole,
+    per_asked,
+    years_of_experience,
+)
 from understanding.routing import IN_PASSING
 
 
@@ -54,6 +58,13 @@ class SalaryAnswer(Answer):
                 job=unknown[0])
             return {}
         role_id, career_id = current(tracker, "role"), current(tracker, "career")
+        text = tracker.latest_message.get("text") or ""
+        if (tracker.get_slot("last_topic") in CAREER_TOPICS and not career_id and not any(
+                mentioned(tracker, k) for k in SUBJECTS)
+                and not about_customer_service_as_a_whole(text)):
+            # "whats the pay like" right after HR: HR's pay (the sources give none), never
+            # customer service's in its place
+            career_id = tracker.get_slot("career")
         if tracker.get_slot("last_topic") not in CAREER_TOPICS and not mentioned(tracker,
                                                                                  "career"):
             career_id = None  # "how much do they make?" after a level is about the level
@@ -61,7 +72,6 @@ class SalaryAnswer(Answer):
             # ... and after a career, about the career; "do trainers get paid much more than
             # agents?" too: the agents are who they are, the trainers what they ask about
             role_id = None
-        text = tracker.latest_message.get("text") or ""
         if not mentioned(tracker, "role") and not mentioned(tracker, "career") and (
                 (years_said := years_of_experience(text)) is not None):
             # "and for someone with 2 yrs": the level people usually reach with that many

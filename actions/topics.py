@@ -118,6 +118,10 @@ class TopicAnswer:
             there = [f for f in facts if names_place(names, f.text)]
             if there:
                 facts, named, subjects = there, there, {"country": country}
+        if self.topic in PLACE_TOPICS:
+            # "a visa for australia", then "and what would i earn there": there is Australia
+            subjects = {**{k: v[0] for k in ("region", "country")
+                           if (v := mentioned(tracker, k))}, **subjects}
         lines = [fact_line(kb, f, i < IN_FULL or bool(named), spec.per_line_sources)
                  for i, f in enumerate(facts)]
         shown = lines if spec.numbered else lines[:IN_FULL]

@@ -49,6 +49,7 @@ from understanding.routing import (
     in_currency_names,
     is_statement,
     route,
+    training_as_career,
 )
 from understanding.social import STATEMENT
 from understanding.unknowns import term_asked, unknown_job, word_asked
@@ -56,6 +57,7 @@ from understanding.unknowns import term_asked, unknown_job, word_asked
 # What a message can be about in the knowledge base: naming one, it is no request from outside
 SUBJECT_ENTITIES = ("role", "career", "region", "country", "place", "skill", "metric", "tool",
                     "industry", "employer", "specialization")
+TRAINING = "training"  # the career's id (knowledge/data/careers.yml)
 # "how much", "and the pay?": a side of the conversation's subject, asked in so few words
 BARE_ASPECT_WORDS = 3
 # The out-of-scope reading's confidence, second to the fallback, that is taken over "nothing
@@ -148,6 +150,8 @@ class MessageReader(GraphComponent):
         found = [e for e in found if not (
             e["entity"] == "role" and isinstance(e.get("start"), int)
             and someone_in_their_life(text, e["start"], e["end"]))]
+        if training_as_career(text) and not any(e["entity"] == "career" for e in found):
+            added.append({"entity": "career", "value": TRAINING})
         found = _without_starting_points(text, found)
         found = _without_comparison_base(text, found)
         found = _asked_roles(text, found)
@@ -177,9 +181,12 @@ class MessageReader(GraphComponent):
         aspect = aspect_asked(text)
         leans_back = ordinal is not None or aspect in ("start", "source")
         routed = "followup" if leans_back else route(name, entities, text, asks)
-        if aspect is not None and len(text.split()) <= BARE_ASPECT_WORDS and not any(
+        if aspect is not None and (len(text.split()) <= BARE_ASPECT_WORDS
+                                   or routed == "nlu_fallback") and not any(
                 entities.get(k) for k in SUBJECT_ENTITIES) and routed not in SOCIAL:
-            routed = "followup"  # "how much": of the conversation's subject
+            # "how much", "what does it take to actually get picked" (read as nothing sure): that
+            # side of the conversation's subject
+            routed = "followup"
         if routed == "followup" and felt == TOLD and not tells_own_pay(text):
             # "sorry, I meant Canada not the US" is no story to thank them for; "lol i make 15
             # an hour" is

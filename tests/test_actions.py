@@ -458,10 +458,11 @@ def test_a_country_asked_about_picks_the_facts_that_name_it(kb):
     assert kb.fact("visas", "points_based_systems").text in reply.text
     assert kb.fact("visas", "express_entry").title not in reply.text
     assert reply.slot("country") == "united_kingdom"
-    # a country no visa fact names: the list as it is, no country remembered
+    # a country no visa fact names: the list as it is; the country is remembered, so that
+    # "and what would i earn there" is about it
     reply = answer("ask_visa", entities={"country": "japan"})
     assert kb.fact("visas", "express_entry").title in reply.text
-    assert reply.slot("country") is None
+    assert reply.slot("country") == "japan"
 
 
 def test_a_statement_about_one_role_or_about_pay_gets_what_the_documents_say(kb):

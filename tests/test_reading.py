@@ -26,6 +26,7 @@ from understanding.routing import (
     in_currency_names,
     is_statement,
     route,
+    training_as_career,
 )
 from understanding.shorthand import expand
 from understanding.unknowns import term_asked, unknown_job, word_asked
@@ -591,3 +592,13 @@ def test_the_period_asked_for_is_read_from_what_is_asked():
     assert other_level("agent all the way up to the top") is None  # the whole ladder
     assert aspect_asked("source?") == "source" and aspect_asked("how do u know") == "source"
     assert aspect_asked("thanks. really") is None
+
+
+def test_training_said_as_the_career(kb):
+    from rasa_ext.message_reader import TRAINING
+
+    assert kb.career(TRAINING)  # the id the reading gives is the knowledge base's
+    assert training_as_career("torn between QA or training, which is easier")
+    assert training_as_career("sorry, english. how do i move into training from the phones")
+    assert not training_as_career("they sent me to training for the new system")
+    assert not training_as_career("is it worth going into training courses")

@@ -231,3 +231,8 @@ def years_of_experience(text: str) -> float | None:
     """The years of experience a message gives someone, or None."""
     match = _EXPERIENCE.search(text.lower())
     return float(match.group("n") or match.group("m")) if match else None
+
+
+def about_customer_service_as_a_whole(text: str) -> bool:
+    """Whether the message says it asks about customer service in general ("in cs", "overall")."""
+    return bool(_IN_GENERAL.search(text.lower()))

@@ -294,6 +294,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "whats the worst part then, be honest": what people leave for; the best, what keeps
         # them
         return "why_leave" if part.group("side") in _WORST else "why_stay"
+    if _MEASURED.search(plain) and asks and intent not in SOCIAL and not (
+            entities.get("role") or entities.get("career")):
+        return "ask_metrics"  # "how do they even measure me on all this stuff"
     if _NAMES_AI.search(plain) and intent in ROLE_BEATS | {"ask_role_duties", "why_leave"} and (
             not entities.get("career")) and not _WHAT_THEY_DO.search(plain):
         # "my TL reckons the whole floor will be bots in 5 yrs": AI, the level is who said it
@@ -336,9 +339,6 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         # "and how much do marketing people make" or "what about south africa, are bpo jobs paid
         # better there", pay questions of their own (below)
         return "followup"
-    if _MEASURED.search(plain) and asks and intent not in SOCIAL and not (
-            entities.get("role") or entities.get("career")):
-        return "ask_metrics"  # "how do they even measure me on all this stuff"
     if places and (_PAY.search(plain) or _HOW_MUCH_IS.search(plain)) and (
             intent in ROLE_BEATS | CAREER_BEATS | {
             "ask_salary", "ask_salary_region", "compare_roles", "career_options", "followup"}
@@ -549,3 +549,16 @@ def topic_named(text: str) -> str | None:
     plain = text.lower()
     found = {topic for topic, pattern in _TOPIC_PATTERNS if pattern.search(plain)}
     return found.pop() if len(found) == 1 else None
+
+
+# "QA or training", "how do i move into training": the career, which its name alone can't be
+# (training is also what a course gives)
+_TRAINING_CAREER = re.compile(r"\b(?:into|to|or|and|become|becoming|go into|going into|"
+                              r"move into|moving into|get into|getting into) training\b"
+                              r"(?! (?:courses?|programs?|programmes?|sessions?|materials?|"
+                              r"budget|for|on|at|days?|weeks?)\b)")
+
+
+def training_as_career(text: str) -> bool:
+    """Whether "training" in the message is the career of that name."""
+    return bool(_TRAINING_CAREER.search(expand(text.lower())))
