@@ -86,12 +86,13 @@ def _without_starting_points(text: str, found: list[dict[str, Any]]) -> list[dic
 
 def _without_comparison_base(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drops the role or career something is compared against when the message's subject is
-    another one or the conversation's: "and does that pay more than being a TL" asks about
-    "that", and the team lead is the yardstick."""
+    the conversation's: "and does that pay more than being a TL" asks about "that", and the team
+    lead is the yardstick."""
     subjects = [e for e in found
                 if e["entity"] in ("role", "career") and isinstance(e.get("start"), int)]
     bases = [e for e in subjects if compared_against(text, e["start"])]
-    if not bases or not (refers_back(text) or len(subjects) > len(bases)):
+    if not bases or len(subjects) > len(bases) or not refers_back(text):
+        # "is a manager paid much more than a supervisor": two levels side by side
         return found
     return [e for e in found if not any(e is b for b in bases)]
 
@@ -160,13 +161,13 @@ class MessageReader(GraphComponent):
             entities[e["entity"]].append(e["value"])
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
-        if name == "nlu_fallback" and not any(entities.get(k) for k in SUBJECT_ENTITIES):
-            # "can u do my stats homework": unsure, but out of scope before anything else
-            runner_up = next((r for r in message.get(INTENT_RANKING_KEY) or []
-                              if r.get(INTENT_NAME_KEY) != "nlu_fallback"), {})
-            if runner_up.get(INTENT_NAME_KEY) == "out_of_scope" and (
-                    runner_up.get("confidence") or 0) >= OUT_OF_SCOPE_RUNNER_UP:
-                name = "out_of_scope"
+        # the classifier's own best reading, under the fallback
+        runner_up = next((r for r in message.get(INTENT_RANKING_KEY) or []
+                          if r.get(INTENT_NAME_KEY) != "nlu_fallback"), {})
+        if name == "nlu_fallback" and not any(entities.get(k) for k in SUBJECT_ENTITIES) and (
+                runner_up.get(INTENT_NAME_KEY) == "out_of_scope"
+                and (runner_up.get("confidence") or 0) >= OUT_OF_SCOPE_RUNNER_UP):
+            name = "out_of_scope"  # "can u do my stats homework": unsure, but out of scope
         asks = asks_something(text)
         felt = feeling(text) or (TOLD if told(text) else None)
         if any(e["entity"] == "role" and isinstance(e.get("start"), int)
@@ -183,9 +184,10 @@ class MessageReader(GraphComponent):
         routed = "followup" if leans_back else route(name, entities, text, asks)
         if aspect is not None and (len(text.split()) <= BARE_ASPECT_WORDS
                                    or routed == "nlu_fallback") and not any(
-                entities.get(k) for k in SUBJECT_ENTITIES) and routed not in SOCIAL:
+                entities.get(k) for k in SUBJECT_ENTITIES) and routed not in SOCIAL and (
+                runner_up.get(INTENT_NAME_KEY) not in SOCIAL):
             # "how much", "what does it take to actually get picked" (read as nothing sure): that
-            # side of the conversation's subject
+            # side of the conversation's subject; not "negative", more likely a no
             routed = "followup"
         if routed == "followup" and felt == TOLD and not tells_own_pay(text):
             # "sorry, I meant Canada not the US" is no story to thank them for; "lol i make 15

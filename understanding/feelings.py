@@ -102,7 +102,7 @@ FEELINGS: dict[str, list[str]] = {
             r"\bdevastat", r"\bcrushed\b", r"\bdefeated\b", r"\bdisappoint",
             r"\blet down\b", r"\bbetrayed\b", r"\bembarrass", r"\bhumiliat", r"\bashamed\b",
             r"\bregret", r"\bheartbreak", r"\bin tears\b", r"\btears\b"],
-    "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much|for sharing)",
+    "grateful": [r"\bthank(?:s| you) (?:all|everyone|guys|so much for sharing|for sharing)",
                  r"\bthis (?:helped|is so true|made my day)",
                  r"\bso (?:true|relatable)\b",
                  # praise for what they read: "Great post, really well written"

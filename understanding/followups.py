@@ -80,8 +80,11 @@ def asks_next_level(text: str) -> bool:
 
 # "and the one below that", "how long to get to the top one": another level than the one talked
 # about, by where it sits on the ladder
-_OTHER_LEVEL = [("below", r"\b(?:the )?(?:one|level|role|rung|step) (?:below|under|before) "
-                          r"(?:it|that|this|them)\b|\blevel (?:below|down)\b"),
+# (not "the step before this": a step of the plan)
+_OTHER_LEVEL = [("below", r"\b(?:the )?(?:one|level|role|rung) (?:below|under) "
+                          r"(?:it|that|this|them)\b|"
+                          r"\b(?:the )?(?:level|role|rung) before (?:it|that|this)\b|"
+                          r"\blevel (?:below|down)\b"),
                 ("top", r"\b(?:the )?(?:top|highest) (?:one|level|role|rung|job)\b"),
                 ("bottom", r"\b(?:the )?(?:bottom|lowest|entry) (?:one|level|rung)\b")]
 _other_levels = [(where, re.compile(pattern)) for where, pattern in _OTHER_LEVEL]

@@ -115,6 +115,9 @@ _JOBS_GOING = re.compile(rf"{_THE_JOBS}[^.?!]{{0,30}}{_MAY}[^.?!]{{0,15}}{_GO}"
 _WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are| does)\b|\bmean\b|\bstand for\b")
 _EITHER_PERIOD = re.compile(r"\b(?:month|hour|week)\w* or (?:per |a |each |by the )?"
                             r"(?:year|annual\w*|yearly)\b")
+# "salaries for support reps in the middle east": a place, even one no entity knows
+_IN_A_PLACE = re.compile(r"\b(?:in|over in|out in) (?:the )?(?!(?:cs|customer service|general|"
+                         r"total|a year|an hour|a month|person)\b)[a-z]")
 # "compare that with QA": the last question, about what is named
 _COMPARE_WITH = re.compile(r"\bcompare (?:that|it|this|them) (?:with|to|against)\b|"
                            r"^\W*(?:and )?(?:vs|versus)\b")
@@ -249,7 +252,9 @@ def route(intent: str, entities: Mapping[str, Sequence[str]], text: str,
         return "followup"  # "is that per month or per year": the last figures again, as given
     if intent in ("nlu_fallback", "compare_roles") and len(set(entities.get("role") or [])) < 2 \
             and _PAY.search(plain) and (entities.get("role") or refers_back(plain)) and (
-            len(plain.split()) <= SHORT_PAY_QUESTION) and not entities.get("career"):
+            len(plain.split()) <= SHORT_PAY_QUESTION) and not any(
+            entities.get(k) for k in ("career", "region", "country", "place")) and not (
+            _IN_A_PLACE.search(plain)):
         # "avg csr salary", "and does that pay more than being a TL": the pay of the level
         # named or talked about, not a search or a comparison missing its second side
         return "ask_salary"
