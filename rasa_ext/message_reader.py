@@ -162,8 +162,8 @@ class MessageReader(GraphComponent):
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY) or "", intent.get("confidence") or 0.0
         # the classifier's own best reading, under the fallback
-        runner_up = next((r for r in message.get(INTENT_RANKING_KEY) or []
-                          if r.get(INTENT_NAME_KEY) != "nlu_fallback"), {})
+        runner_up: dict[str, Any] = next((r for r in message.get(INTENT_RANKING_KEY) or []
+                                          if r.get(INTENT_NAME_KEY) != "nlu_fallback"), {})
         if name == "nlu_fallback" and not any(entities.get(k) for k in SUBJECT_ENTITIES) and (
                 runner_up.get(INTENT_NAME_KEY) == "out_of_scope"
                 and (runner_up.get("confidence") or 0) >= OUT_OF_SCOPE_RUNNER_UP):
