@@ -30,7 +30,7 @@ from actions.feeling import acknowledge
 from actions.knowledge_base import knowledge
 from actions.ladder import say_role_duties
 from actions.replies import button, phrase, say
-from actions.salary import general_pay, region_pay, role_pay
+from actions.salary import general_pay, region_pay, role_pay, unit_words
 from knowledge.repository import CareerKnowledge
 from understanding.followups import aspect_asked, list_items, unit_asked
 from understanding.routing import NAMED_FACT_TOPICS, talks_pay
@@ -79,11 +79,6 @@ def given_in(kb: CareerKnowledge, region_id: str) -> set[str]:
     bands = kb.region(region_id).pay
     return {b.currency for b in bands} | ({"USD"} if any(b.usd_low is not None for b in bands)
                                           else set())
-
-
-def unit_words(unit: str) -> str:
-    """A unit as said after a figure: "hour" -> "by the hour"."""
-    return phrase(f"followup.units.{unit}")
 
 
 def in_unit(dispatcher: CollectingDispatcher, tracker: Tracker, kb: CareerKnowledge,

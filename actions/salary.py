@@ -36,6 +36,11 @@ def role_pay(dispatcher: CollectingDispatcher, kb: CareerKnowledge, role: Role) 
         sources=sources(role.sources[:1]))
 
 
+def unit_words(unit: str) -> str:
+    """A unit as said after a figure: "hour" -> "by the hour"."""
+    return phrase(f"followup.units.{unit}")
+
+
 def level_after(kb: CareerKnowledge, years_said: float) -> Role:
     """The level of the ladder people usually hold after that many years (roles.yml's years)."""
     return next((r for r in reversed(kb.ladder()) if r.years_low <= years_said), kb.ladder()[0])
@@ -90,13 +95,12 @@ class SalaryAnswer(Answer):
             # level, representatives (pay.yml); the yearly median would not answer it
             general_pay(dispatcher, kb, per="hour")
             return {"role": role_id} if role_id else {}
-        if role_id and per_asked(text) and not (region_id or country_id):
+        if role_id and (per := per_asked(text)) and not (region_id or country_id):
             # "whats the hourly rate for a call centre manager": the sources give a level's pay
             # a year only; said so, with the year's figure
             role = kb.role(role_id)
             say(dispatcher, "utter_no_figure_for", what=phrase(
-                "followup.role_pay_in_unit", role=role.name,
-                unit=phrase(f"followup.units.{per_asked(text)}")))
+                "followup.role_pay_in_unit", role=role.name, unit=unit_words(per)))
             role_pay(dispatcher, kb, role)
             return {"role": role_id, "region": None, "country": None}
         if role_id:
